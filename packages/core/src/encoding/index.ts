@@ -1,0 +1,2 @@
+// Re-exports for src/encoding (filled in as the step lands).
+export {};

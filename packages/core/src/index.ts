@@ -1,0 +1,18 @@
+/**
+ * @embedlab/core — encodings, PyTorch-exact embedding layers, word vectors and fast kernels on
+ * TensorFlow.js. This file only re-exports.
+ */
+import * as tf from "./tf";
+import { initDefaultBackend } from "./backend/ready";
+
+initDefaultBackend();
+
+export { tf };
+export { ready, backendInfo, availableBackends, BACKENDS } from "./backend/ready";
+export type { BackendInfo, BackendName, ReadyOptions } from "./backend/ready";
+export { seed, isSeeded, nextSeed } from "./backend/seed";
+export * from "./encoding";
+export * from "./kernels";
+export * from "./layers";
+export * from "./vectors";
+export * from "./io";

@@ -1,0 +1,2 @@
+// Re-exports for src/io (filled in as the step lands).
+export {};

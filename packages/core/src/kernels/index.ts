@@ -1,0 +1,2 @@
+// Re-exports for src/kernels (filled in as the step lands).
+export {};

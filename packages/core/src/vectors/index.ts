@@ -1,0 +1,2 @@
+// Re-exports for src/vectors (filled in as the step lands).
+export {};

@@ -1,0 +1,4 @@
+/**
+ * @embedlab/display — rich notebook output for embedlab. This file only re-exports.
+ */
+export {};
