@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// Idempotent setup, quick when already done: npm packages, build, Jupyter, the embedlab kernelspec.
+//   node scripts/setup.mjs [--quiet] [--browser]
+// --browser also makes sure Debian's Chromium is there (the browser tests need it).
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { findPython, isDebianLike, isRoot, probe, root, run } from "./lib.mjs";
+
+const args = new Set(process.argv.slice(2));
+const quiet = args.has("--quiet");
+const say = (msg) => quiet || console.log(`setup: ${msg}`);
+const stampFile = join(root, "node_modules/.embedlab-setup.json");
+const stamp = existsSync(stampFile) ? JSON.parse(readFileSync(stampFile, "utf8")) : {};
+const saveStamp = () => writeFileSync(stampFile, JSON.stringify(stamp, null, 2));
+
+// 0. Node
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 20 || (major === 20 && minor < 11)) {
+  console.error(`setup: embedlab needs Node.js >= 20.11, but this is ${process.version}`);
+  process.exit(1);
+}
+
+// 1. npm packages: `npm ci` when the lockfile changed since the last install.
+const lockHash = createHash("sha256").update(readFileSync(join(root, "package-lock.json"))).digest("hex");
+if (!existsSync(join(root, "node_modules/.package-lock.json")) || stamp.lock !== lockHash) {
+  say("installing npm packages (npm ci)");
+  run("npm", ["ci", "--no-audit", "--no-fund"]);
+  stamp.lock = lockHash;
+  saveStamp();
+}
+
+// 2. Build the packages when a source is newer than the build.
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+for (const pkg of ["core", "display"]) {
+  const dir = join(root, "packages", pkg);
+  const out = join(dir, "dist/index.js");
+  const srcTime = Math.max(newest(join(dir, "src")), statSync(join(dir, "package.json")).mtimeMs, statSync(join(root, "tsconfig.base.json")).mtimeMs);
+  if (!existsSync(out) || statSync(out).mtimeMs < srcTime) {
+    say(`building @embedlab/${pkg}`);
+    run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(dir, "tsconfig.json")]);
+  }
+}
+
+// 3. Debian packages: Jupyter (always), Chromium (for the browser tests).
+const needApt = [];
+if (!findPython()) needApt.push("jupyter-notebook", "python3-nbconvert");
+if (args.has("--browser") && !existsSync("/usr/bin/chromium")) needApt.push("chromium");
+if (needApt.length) {
+  if (isRoot() && isDebianLike()) {
+    say(`installing Debian packages: ${needApt.join(" ")}`);
+    run("apt-get", ["update", "-qq"]);
+    run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...needApt], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  } else {
+    console.error(
+      `setup: missing ${needApt.join(", ")}.\n` +
+        `  On Debian/Ubuntu: sudo apt-get install ${needApt.join(" ")}\n` +
+        `  Elsewhere: pip install notebook nbconvert (Jupyter) and a Chromium for the browser tests.`,
+    );
+    process.exit(1);
+  }
+  if (!findPython(true)) {
+    console.error("setup: Jupyter was installed but `python3 -c 'import nbconvert, notebook'` still fails");
+    process.exit(1);
+  }
+}
+
+// 4. The kernelspec: "TypeScript (embedlab)" running this checkout's tslab.
+const cli = join(root, "packages/display/bin/embedlab.js");
+const kernelArgs = ["kernel", "install", "--user"];
+const kernelKey = `${cli}:${statSync(cli, { throwIfNoEntry: false })?.mtimeMs ?? 0}:${process.execPath}`;
+const listed = probe(findPython(), ["-m", "jupyter_client.kernelspecapp", "list", "--json"]);
+const haveKernel = listed.ok && JSON.parse(listed.stdout).kernelspecs?.embedlab;
+if (!haveKernel || stamp.kernel !== kernelKey) {
+  say("registering the Jupyter kernel \"TypeScript (embedlab)\"");
+  run(process.execPath, [cli, ...kernelArgs], { stdio: quiet ? "ignore" : "inherit" });
+  stamp.kernel = kernelKey;
+  saveStamp();
+}
+say("ready");

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+// @ts-expect-error: plain ESM script without types
+import { NotebookError, runNotebook } from "../../scripts/run-notebooks.mjs";
+
+const root = join(__dirname, "../..");
+const out = () => mkdtempSync(join(tmpdir(), "embedlab-nb-"));
+
+describe("scripts/run-notebooks", () => {
+  it("executes 00-hello on the embedlab kernel with the built packages and exports HTML", () => {
+    const dir = out();
+    const { ipynb, html, notebook } = runNotebook(join(root, "notebooks/00-hello.ipynb"), { outDir: dir });
+    expect(ipynb).toBe(join(dir, "00-hello.ipynb"));
+    const text = notebook.cells
+      .flatMap((c: { outputs?: { text?: string[] }[] }) => c.outputs ?? [])
+      .map((o: { text?: string[]; data?: Record<string, unknown> }) => (o.text ?? []).join("") + JSON.stringify(o.data ?? ""))
+      .join("\n");
+    // ready() ran in the kernel and said which backend it chose, in one line, without tfjs's banner
+    expect(text).toMatch(/embedlab: backend (wasm|tensorflow)/);
+    expect(text).not.toMatch(/Hi, looks like you are running TensorFlow\.js/);
+    expect(readFileSync(html, "utf8")).toMatch(/<html/);
+  }, 180_000);
+
+  it("reports the failed cell's number and error text when a cell throws", () => {
+    let err: unknown;
+    try {
+      runNotebook(join(root, "test/fixtures/notebooks/failing.ipynb"), { outDir: out() });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(NotebookError);
+    const e = err as { cell: number; text: string; message: string };
+    expect(e.cell).toBe(3);
+    expect(e.text).toMatch(/RangeError: deliberate failure in cell 3/);
+    expect(e.message).toMatch(/^failing\.ipynb: cell 3 failed:/);
+  }, 180_000);
+
+  it("reports a TypeScript compile error as a failed cell", () => {
+    expect(() => runNotebook(join(root, "test/fixtures/notebooks/type-error.ipynb"), { outDir: out() })).toThrow(
+      /cell 1 failed:[\s\S]*not assignable to type 'number'/,
+    );
+  }, 180_000);
+});
