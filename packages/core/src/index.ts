@@ -16,3 +16,4 @@ export * from "./kernels";
 export * from "./layers";
 export * from "./vectors";
 export * from "./io";
+export * from "./data";
