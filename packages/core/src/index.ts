@@ -17,3 +17,4 @@ export * from "./layers";
 export * from "./vectors";
 export * from "./io";
 export * from "./data";
+export * from "./cooccurrence";
