@@ -1,4 +1,43 @@
 /**
  * @embedlab/display — rich notebook output for embedlab. This file only re-exports.
  */
-export {};
+export { View, figureHtml, PLOTLY_MIME } from "./View";
+export type { PlotlyFigure, ViewPart, ViewSpec } from "./View";
+export { setDisplayTarget, inKernel, displayTarget, newDisplayId } from "./target";
+export type { DisplayTarget, MimeBundle } from "./target";
+export { show, toBundle } from "./show";
+export type { ShowOptions } from "./show";
+export { initNotebook, initNotebookBundle, plotlyScript, plotlyVersion, notebookInitialized } from "./initNotebook";
+export type { InitNotebookOptions } from "./initNotebook";
+export { liveView, LiveView } from "./liveView";
+export type { LiveViewOptions } from "./liveView";
+export { installRichDisplay } from "./kernel/richDisplay";
+export type { TensorLike } from "./matrix";
+export { tensorView } from "./views/tensorView";
+export type { TensorViewOptions } from "./views/tensorView";
+export { oneHotView } from "./views/oneHotView";
+export type { OneHotViewOptions } from "./views/oneHotView";
+export { positionalEncodingView } from "./views/positionalEncodingView";
+export type { PositionalEncodingViewOptions } from "./views/positionalEncodingView";
+export { labelEncodingView } from "./views/labelEncodingView";
+export type { LabelEncoderLike, LabelEncodingViewOptions } from "./views/labelEncodingView";
+export { hashEncodingView } from "./views/hashEncodingView";
+export type { HashEncoderLike, HashEncodingViewOptions } from "./views/hashEncodingView";
+export { embeddingView } from "./views/embeddingView";
+export type { EmbeddingViewOptions } from "./views/embeddingView";
+export type { EmbeddingLike } from "./views/embeddingLike";
+export { gradientView } from "./views/gradientView";
+export type { GradientViewOptions } from "./views/gradientView";
+export { projector, ProjectorView } from "./projector/projector";
+export type { ProjectorOptions, WordVectorsLike, Metadata } from "./projector/projector";
+export { similarityView } from "./views/similarityView";
+export type { SimilarityViewOptions } from "./views/similarityView";
+export { neighborsView } from "./views/neighborsView";
+export type { NeighborsViewOptions } from "./views/neighborsView";
+export { analogyView } from "./views/analogyView";
+export type { AnalogyViewOptions } from "./views/analogyView";
+export { trainingView, TrainingView } from "./trainingView";
+export type { TrainingViewOptions, Logs } from "./trainingView";
+export { compareView, COMPARISON, WHEN_TO_USE } from "./compareView";
+export { saveHtml } from "./saveHtml";
+export type { SaveHtmlOptions } from "./saveHtml";

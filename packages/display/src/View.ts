@@ -1,0 +1,132 @@
+/**
+ * The value every view returns: plotly figures and HTML pieces with a plain-text form, turned into
+ * a Jupyter MIME bundle by {@link View.toBundle}. Pure: building a View touches no kernel.
+ */
+import { inspect } from "node:util";
+import { escapeHtml, scriptJson, VIEW_CSS } from "./html";
+import { displayTarget, printingLastValue, type MimeBundle } from "./target";
+
+/** A plotly figure spec (what `Plotly.newPlot(div, data, layout, config)` takes). */
+export interface PlotlyFigure {
+  data: Record<string, unknown>[];
+  layout: Record<string, unknown>;
+  config?: Record<string, unknown>;
+}
+
+/** One piece of a view: a plotly figure or an HTML fragment (a table, a note, a progress bar). */
+export type ViewPart = { kind: "plotly"; figure: PlotlyFigure } | { kind: "html"; html: string };
+
+/** What a view is made of. */
+export interface ViewSpec {
+  /** A one-line title shown above the parts. */
+  title: string;
+  /** Figures and HTML fragments, in order. */
+  parts: ViewPart[];
+  /** The `text/plain` form (also what `console.log` prints). */
+  text: string;
+}
+
+/** The MIME type JupyterLab and VS Code render natively with plotly. */
+export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+
+/** Milliseconds a figure waits for `window.Plotly` before saying "run initNotebook() first". */
+const PLOTLY_WAIT_MS = 5000;
+
+let figureCounter = 0;
+
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+/**
+ * The HTML for one plotly figure: a sized `div` and a script that draws it once `window.Plotly`
+ * exists (put there by `initNotebook()` or `saveHtml`), else replaces the placeholder with
+ * "run initNotebook() first" instead of staying blank.
+ */
+export function figureHtml(figure: PlotlyFigure): string {
+  const json = scriptJson(figure);
+  // Content hash + a process-wide counter: unique in a page, and the same ids on every run.
+  const id = `embedlab-fig-${fnv1a(json)}-${++figureCounter}`;
+  const height = typeof figure.layout.height === "number" ? figure.layout.height : 420;
+  return (
+    `<div id="${id}" class="embedlab-figure" style="width:100%;min-height:${height}px">` +
+    `<div class="embedlab-waiting" style="color:#888">drawing figure… (needs plotly.js: run initNotebook() first if this stays)</div></div>\n` +
+    `<script type="text/javascript">(function(){var id=${JSON.stringify(id)},fig=${json},t0=Date.now();` +
+    `function draw(){var el=document.getElementById(id);if(!el)return;var P=window.Plotly;` +
+    `if(P&&P.newPlot){el.innerHTML="";P.newPlot(el,fig.data,fig.layout,fig.config||{responsive:true,displaylogo:false});return;}` +
+    `if(Date.now()-t0>${PLOTLY_WAIT_MS}){el.innerHTML='<div class="embedlab-missing">embedlab: plotly.js is not loaded in this page: run initNotebook() first (or open the notebook trusted).</div>';return;}` +
+    `setTimeout(draw,50);}draw();})();</script>`
+  );
+}
+
+/**
+ * A rendered view: figures and tables plus a text form. Every view function returns one; `show`
+ * publishes it, and as a cell's last expression it renders itself.
+ *
+ * @example
+ * const v = similarityView(vectors, ["king", "queen", "apple"]);
+ * v.figures[0].data[0].z;   // the cosine matrix
+ * show(v);                  // or make it the cell's last expression
+ */
+export class View {
+  /** A one-line title. */
+  readonly title: string;
+  /** Figures and HTML fragments, in order. */
+  readonly parts: readonly ViewPart[];
+  /** The plain-text form. */
+  readonly text: string;
+
+  constructor(spec: ViewSpec) {
+    this.title = spec.title;
+    this.parts = spec.parts;
+    this.text = spec.text;
+  }
+
+  /** The plotly figures, in order. */
+  get figures(): PlotlyFigure[] {
+    return this.parts.flatMap((p) => (p.kind === "plotly" ? [p.figure] : []));
+  }
+
+  /** The HTML fragments (tables, notes), in order. */
+  get tables(): string[] {
+    return this.parts.flatMap((p) => (p.kind === "html" ? [p.html] : []));
+  }
+
+  /** The `text/html` form: the title, then each part; figures wait for `window.Plotly`. */
+  toHtml(): string {
+    const body = this.parts.map((p) => (p.kind === "plotly" ? figureHtml(p.figure) : p.html)).join("\n");
+    return `${VIEW_CSS}<div class="embedlab-view"><div class="embedlab-title">${escapeHtml(this.title)}</div>\n${body}</div>`;
+  }
+
+  /**
+   * The MIME bundle: `text/plain` and `text/html` always; `application/vnd.plotly.v1+json` too
+   * when the view is exactly one figure (so JupyterLab and VS Code draw it natively).
+   */
+  toBundle(): MimeBundle {
+    const bundle: MimeBundle = { "text/plain": this.text, "text/html": this.toHtml() };
+    if (this.parts.length === 1 && this.parts[0].kind === "plotly") bundle[PLOTLY_MIME] = this.parts[0].figure;
+    return bundle;
+  }
+
+  /** The Jupyter display protocol (`Symbol.for("Jupyter.display")`): the MIME bundle. */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return this.toBundle();
+  }
+
+  /** The plain-text form. */
+  toString(): string {
+    return this.text;
+  }
+
+  /** As a cell's last expression in tslab: publish the bundle; everywhere else: the text form. */
+  [inspect.custom](): string {
+    const target = displayTarget();
+    if (target && printingLastValue()) {
+      target.publish(this.toBundle());
+      return "";
+    }
+    return this.text;
+  }
+}

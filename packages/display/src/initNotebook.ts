@@ -1,0 +1,76 @@
+/**
+ * Offline plotly.js for the notebook, inlined once from the npm package (no CDN).
+ */
+import { readFileSync } from "node:fs";
+import { checkBool, checkKeys } from "./check";
+import { displayTarget, type MimeBundle } from "./target";
+
+let bundleCache: string | undefined;
+let published = false;
+
+/** The version of the plotly.js that gets inlined. */
+export function plotlyVersion(): string {
+  return (require("plotly.js-dist-min/package.json") as { version: string }).version;
+}
+
+/**
+ * A `<script>` that defines `window.Plotly` from the npm package's bundle, with the AMD shadow:
+ * the bundle runs inside a function whose `define`, `require`, `module` and `exports` parameters
+ * are `undefined`, so require.js (classic notebook, nbconvert's HTML export) can't capture it as
+ * an anonymous module and `window.Plotly` is always set. Does nothing when Plotly is already there.
+ */
+export function plotlyScript(): string {
+  if (bundleCache === undefined) {
+    const src = readFileSync(require.resolve("plotly.js-dist-min"), "utf8");
+    // An inline script ends at the first "</script"; the bundle has none today, escape any anyway.
+    bundleCache = src.replace(/<\/(script)/gi, "<\\/$1");
+  }
+  return (
+    `<script type="text/javascript">if(!window.Plotly){(function(define,require,module,exports){\n` +
+    bundleCache +
+    `\n}).call(window);}</script>`
+  );
+}
+
+/** The bundle `initNotebook()` publishes. */
+export function initNotebookBundle(): MimeBundle {
+  const note = `embedlab: plotly.js ${plotlyVersion()} loaded (offline, from the npm package)`;
+  return {
+    "text/html": `${plotlyScript()}<div class="embedlab-note" style="color:#888;font-size:11px">${note}</div>`,
+    "text/plain": note,
+  };
+}
+
+/** Options of {@link initNotebook}. */
+export interface InitNotebookOptions {
+  /** Publish the bundle even if this kernel already did (e.g. after reloading the page). Defaults to `false`. */
+  force?: boolean;
+}
+
+/**
+ * Inlines plotly.js into the notebook once, so every figure after it draws offline. The embedlab
+ * kernel does this by itself in the first cell; call it in notebooks run on a plain tslab kernel.
+ * Outside a kernel it does nothing.
+ *
+ * @example
+ * import { initNotebook } from "@embedlab/display";
+ * initNotebook();
+ */
+export function initNotebook(options: InitNotebookOptions = {}): void {
+  checkKeys("initNotebook", options, ["force"]);
+  const force = options.force === undefined ? false : checkBool("initNotebook", "options.force", options.force);
+  const target = displayTarget();
+  if (!target || (published && !force)) return;
+  target.publish(initNotebookBundle());
+  published = true;
+}
+
+/** Records that plotly.js was published by other means (the kernel prelude). Not re-exported. */
+export function markNotebookInitialized(): void {
+  published = true;
+}
+
+/** Whether this process already published plotly.js. */
+export function notebookInitialized(): boolean {
+  return published;
+}

@@ -1,0 +1,70 @@
+/**
+ * `oneHotView(matrix)`: a one-hot (or any 0/1) matrix with its category labels.
+ */
+import { checkKeys, checkStrings } from "../check";
+import { htmlTable, textTable, type Cell } from "../html";
+import { toMatrix, type TensorLike } from "../matrix";
+import { View } from "../View";
+
+/** Options of {@link oneHotView}. */
+export interface OneHotViewOptions {
+  /** Column labels (one per category). Defaults to `"0"`, `"1"`, …. */
+  categories?: string[];
+  /** Row labels (the encoded items). Defaults to `"0"`, `"1"`, …. */
+  rows?: string[];
+  /** A title. Defaults to `"One-hot encoding"`. */
+  title?: string;
+}
+
+/**
+ * A one-hot matrix as a labelled heatmap and table: one row per item, one column per category, the
+ * single 1 of each row highlighted.
+ *
+ * **Input shape:** `[N, C]` (tensor or `number[][]`). **Output:** a {@link View} (heatmap + table).
+ *
+ * @example
+ * const x = oneHot(tf.tensor1d([0, 2, 1], "int32"), 3);
+ * oneHotView(x, { categories: ["cat", "dog", "bird"], rows: ["cat", "bird", "dog"] });
+ */
+export function oneHotView(matrix: TensorLike | number[][], options: OneHotViewOptions = {}): View {
+  const fn = "oneHotView";
+  checkKeys(fn, options, ["categories", "rows", "title"]);
+  const m = toMatrix(fn, "matrix", matrix);
+  const cats = options.categories === undefined ? Array.from({ length: m.cols }, (_, j) => String(j)) : checkStrings(fn, "options.categories", options.categories, m.cols);
+  const rows = options.rows === undefined ? Array.from({ length: m.rows }, (_, i) => String(i)) : checkStrings(fn, "options.rows", options.rows, m.rows);
+  const title = options.title ?? "One-hot encoding";
+  const z: number[][] = [];
+  const body: Cell[][] = [];
+  for (let i = 0; i < m.rows; i++) {
+    const r: number[] = [];
+    for (let j = 0; j < m.cols; j++) r.push(m.data[i * m.cols + j]);
+    z.push(r);
+    body.push([{ text: rows[i], cls: "el-text" }, ...r.map((v) => ({ text: String(v), cls: v !== 0 ? "el-hot" : undefined }))]);
+  }
+  const nonzero = m.data.reduce((a, v) => a + (v !== 0 ? 1 : 0), 0);
+  const note = `${m.rows} items × ${m.cols} categories: ${nonzero} non-zero of ${m.rows * m.cols} (${m.rows * m.cols ? ((100 * nonzero) / (m.rows * m.cols)).toFixed(1) : 0}% dense)`;
+  return new View({
+    title: `${title} [${m.rows}, ${m.cols}]`,
+    parts: [
+      {
+        kind: "plotly",
+        figure: {
+          data: [{
+            type: "heatmap", z, x: cats, y: rows, zmin: 0, zmax: 1, showscale: false,
+            colorscale: [[0, "#f7f7f7"], [1, "#1f77b4"]], xgap: 1, ygap: 1,
+            hovertemplate: "%{y} → %{x}: %{z}<extra></extra>",
+          }],
+          layout: {
+            title: { text: title },
+            height: Math.min(600, 120 + 28 * m.rows),
+            margin: { l: 80, r: 20, t: 40, b: 60 },
+            xaxis: { title: { text: "category" }, type: "category", side: "bottom" },
+            yaxis: { title: { text: "item" }, type: "category", autorange: "reversed" },
+          },
+        },
+      },
+      { kind: "html", html: htmlTable(["", ...cats], body, { caption: note }) },
+    ],
+    text: `${title}: ${note}\n${textTable(["", ...cats], z.map((r, i) => [rows[i], ...r]))}`,
+  });
+}

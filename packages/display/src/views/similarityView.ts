@@ -1,0 +1,56 @@
+/**
+ * `similarityView(vectors, words)`: the cosine similarity of chosen words as a heatmap.
+ */
+import { checkKeys, checkStrings } from "../check";
+import { textTable } from "../html";
+import { cosine, round } from "../matrix";
+import { View } from "../View";
+import { readVectors, rowOf, type VectorsInput } from "./vectorsLike";
+
+/** Options of {@link similarityView}. */
+export interface SimilarityViewOptions {
+  /** One label per row when `vectors` is a plain matrix. Defaults to the row ids. */
+  labels?: string[];
+  /** A title. Defaults to `"Cosine similarity"`. */
+  title?: string;
+}
+
+/**
+ * The pairwise cosine similarity of `words` as an annotated heatmap (−1 … 1, diverging colours).
+ *
+ * **Input:** word vectors `[N, D]` and `K` words (defaults to all, at most 50). **Output:** a {@link View} (`z` is `[K, K]`).
+ *
+ * @example
+ * similarityView(vectors, ["king", "queen", "man", "woman", "apple"]);
+ */
+export function similarityView(vectors: VectorsInput, words?: string[], options: SimilarityViewOptions = {}): View {
+  const fn = "similarityView";
+  checkKeys(fn, options, ["labels", "title"]);
+  const v = readVectors(fn, vectors, options.labels);
+  const chosen = words === undefined ? v.words.slice(0, 50) : checkStrings(fn, "words", words);
+  const rows = chosen.map((w, k) => rowOf(fn, `words[${k}]`, v, w));
+  const vec = (i: number) => v.m.data.subarray(i * v.m.cols, (i + 1) * v.m.cols);
+  const z = rows.map((i) => rows.map((j) => round(cosine(vec(i), vec(j)), 3)));
+  const title = options.title ?? "Cosine similarity";
+  return new View({
+    title: `${title} of ${chosen.length} words`,
+    parts: [{
+      kind: "plotly",
+      figure: {
+        data: [{
+          type: "heatmap", z, x: chosen, y: chosen, zmin: -1, zmax: 1, colorscale: "RdBu", reversescale: true,
+          text: z.map((r) => r.map((s) => s.toFixed(2))), texttemplate: chosen.length <= 15 ? "%{text}" : "",
+          hovertemplate: "cos(%{y}, %{x}) = %{z}<extra></extra>",
+        }],
+        layout: {
+          title: { text: title },
+          height: Math.min(700, 200 + 28 * chosen.length),
+          margin: { l: 90, r: 20, t: 40, b: 90 },
+          xaxis: { type: "category" },
+          yaxis: { type: "category", autorange: "reversed" },
+        },
+      },
+    }],
+    text: `${title}\n${textTable(["", ...chosen], z.map((r, i) => [chosen[i], ...r.map((s) => s.toFixed(3))]))}`,
+  });
+}

@@ -1,0 +1,49 @@
+// Shared helpers for the display tests (not a test file).
+import type { View } from "@embedlab/display";
+
+/** A seeded generator (mulberry32) for test inputs. */
+export function rng(seed: number): () => number {
+  let s = seed | 0;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A seeded `[rows, cols]` matrix with values in [-1, 1), rounded to 3 decimals. */
+export function matrix(rows: number, cols: number, seed = 1): number[][] {
+  const r = rng(seed);
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => Math.round((2 * r() - 1) * 1000) / 1000));
+}
+
+/** A view as the JSON compared with its committed snapshot (numbers are rounded by the views). */
+export function snapshotOf(view: View): string {
+  return JSON.stringify({ title: view.title, text: view.text, figures: view.figures, tables: view.tables }, null, 1) + "\n";
+}
+
+/** The fixture path of a snapshot, relative to the test file. */
+export const fixture = (name: string): string => `../fixtures/display/${name}.json`;
+
+/** Sinusoidal positional encodings, from the formula (the test's own reference). */
+export function sinusoids(T: number, D: number): number[][] {
+  return Array.from({ length: T }, (_, pos) =>
+    Array.from({ length: D }, (_, j) => {
+      const angle = pos / 10000 ** ((2 * Math.floor(j / 2)) / D);
+      return j % 2 === 0 ? Math.sin(angle) : Math.cos(angle);
+    }),
+  );
+}
+
+/** Tiny word vectors with a built-in analogy: [royal, female, fruit, person]. */
+export const WORDS = ["king", "queen", "man", "woman", "apple", "orange"];
+export const VECTORS = [
+  [1, 0, 0, 0.9],
+  [1, 1, 0, 0.9],
+  [0, 0, 0, 1],
+  [0, 1, 0, 1],
+  [0, 0, 1, 0.1],
+  [0, 0.1, 0.9, 0.1],
+];
