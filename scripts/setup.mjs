@@ -14,6 +14,7 @@ const stampFile = join(root, "node_modules/.embedlab-setup.json");
 const stamp = existsSync(stampFile) ? JSON.parse(readFileSync(stampFile, "utf8")) : {};
 const saveStamp = () => writeFileSync(stampFile, JSON.stringify(stamp, null, 2));
 
+
 // 0. Node
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 20 || (major === 20 && minor < 11)) {
@@ -72,16 +73,15 @@ if (needApt.length) {
   }
 }
 
-// 4. The kernelspec: "TypeScript (embedlab)" running this checkout's tslab.
+// 4. The kernelspec "TypeScript (embedlab)", running this checkout's tslab: (re)installed whenever
+// the registered one differs from what this checkout would write (another clone may have replaced it).
 const cli = join(root, "packages/display/bin/embedlab.js");
-const kernelArgs = ["kernel", "install", "--user"];
-const kernelKey = `${cli}:${statSync(cli, { throwIfNoEntry: false })?.mtimeMs ?? 0}:${process.execPath}`;
-const listed = probe(findPython(), ["-m", "jupyter_client.kernelspecapp", "list", "--json"]);
-const haveKernel = listed.ok && JSON.parse(listed.stdout).kernelspecs?.embedlab;
-if (!haveKernel || stamp.kernel !== kernelKey) {
-  say("registering the Jupyter kernel \"TypeScript (embedlab)\"");
-  run(process.execPath, [cli, ...kernelArgs], { stdio: quiet ? "ignore" : "inherit" });
-  stamp.kernel = kernelKey;
-  saveStamp();
+const wanted = JSON.parse(probe(process.execPath, [cli, "kernel", "spec"]).stdout || "null");
+const listed = probe(findPython(), ["-m", "jupyter_client.kernelspecapp", "list", "--json"], { env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: "1" } });
+const registered = listed.ok ? JSON.parse(listed.stdout).kernelspecs?.embedlab?.spec : undefined;
+if (!wanted) throw new Error("setup: `embedlab kernel spec` printed nothing");
+if (!registered || JSON.stringify(registered.argv) !== JSON.stringify(wanted.argv)) {
+  say('registering the Jupyter kernel "TypeScript (embedlab)"');
+  run(process.execPath, [cli, "kernel", "install", "--user"], { stdio: quiet ? "ignore" : "inherit" });
 }
 say("ready");
