@@ -93,3 +93,17 @@ describe("seed()", () => {
     expect(() => seed(-1)).toThrow(RangeError);
   });
 });
+
+describe("ready() after a quiet start", () => {
+  it("a quiet ready() (the kernel prelude) leaves the one-line notice to the first loud call, once", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    await ready({ backend: "wasm", quiet: true });
+    await ready({ backend: "cpu", quiet: true });
+    expect(log).not.toHaveBeenCalled();
+    await ready({ backend: "cpu" });
+    await ready({ backend: "cpu" });
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(String(log.mock.calls[0][0])).toMatch(/^embedlab: backend cpu: /);
+    vi.restoreAllMocks();
+  });
+});

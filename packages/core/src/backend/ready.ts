@@ -35,6 +35,8 @@ export interface ReadyOptions {
 let info: BackendInfo | undefined;
 let pending: Promise<BackendInfo> | undefined;
 let wasmLoaded = false;
+/** The choice last announced: a quiet start (the kernel prelude) leaves the notice to the first loud call. */
+let announced: BackendInfo | undefined;
 
 /** Whether `@tensorflow/tfjs-node` resolves from here. */
 function tfjsNodeResolves(): boolean {
@@ -124,7 +126,10 @@ export async function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
     name = tfjsNodeResolves() ? "tensorflow" : "wasm";
     source = "auto";
   }
-  if (info && info.name === name && info.source === source && tf.getBackend() === name) return info;
+  if (info && info.name === name && info.source === source && tf.getBackend() === name) {
+    if (!options.quiet && announced !== info) announce(info);
+    return info;
+  }
   if (pending) await pending.catch(() => undefined);
   pending = (async () => {
     await start(name);
@@ -141,7 +146,7 @@ export async function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
       next.threads = wasm.getThreadsCount();
     }
     info = next;
-    if (!options.quiet) console.log(notice(next));
+    if (!options.quiet) announce(next);
     return next;
   })();
   try {
@@ -149,6 +154,11 @@ export async function ready(options: ReadyOptions = {}): Promise<BackendInfo> {
   } finally {
     pending = undefined;
   }
+}
+
+function announce(i: BackendInfo): void {
+  announced = i;
+  console.log(notice(i));
 }
 
 function notice(i: BackendInfo): string {
