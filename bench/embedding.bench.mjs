@@ -1,0 +1,133 @@
+// Embedding kernels and a small training step vs PyTorch (1 thread), on the cpu and wasm backends.
+//   (a) forward: table [50000, 128], int32 ids [64, 128]                      target <= 8x PyTorch
+//   (b) forward + backward into the table (loss = sum of outputs)             target <= 3x PyTorch
+//   (e) one Adam step: transformerInput(10000, 64, seq 64) mean-pooled ++ categoryEmbedding(1000, 16)
+//       -> dense(4), softmax cross-entropy, batch 64                          target <= 2x PyTorch
+//   memory: 200 steps of (e): tf.memory().numTensors unchanged, RSS growth < 20 MB
+// Run: npx tsc -p packages/core && node --expose-gc bench/embedding.bench.mjs [quick]
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { python, report, root, timeit } from "./lib.mjs";
+
+const require = createRequire(import.meta.url);
+const core = require(join(root, "packages/core/dist/index.js"));
+const { tf, ready, seed, embeddingLookup, transformerInput, categoryEmbedding } = core;
+
+const quick = process.argv.includes("quick");
+const ITERS = quick ? 5 : 15;
+const V = 50000, D = 128, B = 64, T = 128;
+
+function randomIds(n, max, s) {
+  let x = s >>> 0;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    out[i] = x % max;
+  }
+  return out;
+}
+
+function buildModelE() {
+  const tok = tf.input({ shape: [64], dtype: "int32", name: "tokens" });
+  const cat = tf.input({ shape: [1], dtype: "int32", name: "category" });
+  const x = transformerInput({ vocabSize: 10000, dModel: 64, maxSeqLen: 64 }).apply(tok); // [B, 64, 64]
+  const pooled = tf.layers.globalAveragePooling1d().apply(x); // [B, 64]
+  const c = categoryEmbedding({ numCategories: 1000, embeddingDim: 16 }).apply(cat); // [B, 16]
+  const h = tf.layers.concatenate().apply([pooled, c]); // [B, 80]
+  const logits = tf.layers.dense({ units: 4 }).apply(h); // [B, 4]
+  return tf.model({ inputs: [tok, cat], outputs: logits });
+}
+
+async function ours(backend) {
+  await ready({ backend, quiet: true });
+  seed(1);
+  const rows = [];
+  const table = tf.variable(tf.randomNormal([V, D], 0, 1, "float32", 1));
+  const ids = tf.tensor2d(randomIds(B * T, V, 7), [B, T], "int32");
+  const fwd = await timeit(() => embeddingLookup(table, ids).dispose(), { iters: ITERS });
+  const gather = await timeit(() => tf.gather(table, ids).dispose(), { iters: ITERS });
+  const fwdBwd = await timeit(() => {
+    const { value, grads } = tf.variableGrads(() => tf.sum(embeddingLookup(table, ids)), [table]);
+    value.dispose();
+    for (const g of Object.values(grads)) g.dispose();
+  }, { iters: ITERS });
+  table.dispose();
+  ids.dispose();
+
+  const model = buildModelE();
+  const opt = tf.train.adam(1e-3);
+  const tok = tf.tensor2d(randomIds(64 * 64, 10000, 11), [64, 64], "int32");
+  const cat = tf.tensor2d(randomIds(64, 1000, 13), [64, 1], "int32");
+  const labels = tf.oneHot(tf.tensor1d(randomIds(64, 4, 17), "int32"), 4).toFloat();
+  const stepE = () => {
+    const cost = opt.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply([tok, cat], { training: true })), true);
+    cost.dispose();
+  };
+  const adam = await timeit(stepE, { iters: ITERS });
+  // memory: 200 steps
+  for (let i = 0; i < 5; i++) stepE();
+  global.gc?.();
+  const tensorsBefore = tf.memory().numTensors;
+  const rssBefore = process.memoryUsage().rss;
+  for (let i = 0; i < 200; i++) stepE();
+  global.gc?.();
+  const tensorsAfter = tf.memory().numTensors;
+  const rssGrowthMB = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+  return { fwd, gather, fwdBwd, adam, tensorsBefore, tensorsAfter, rssGrowthMB };
+}
+
+const torch = python(`
+import torch, torch.nn as nn, torch.nn.functional as F, math
+torch.manual_seed(0)
+V, D, B, T = ${V}, ${D}, ${B}, ${T}
+w = torch.randn(V, D, requires_grad=True)
+ids = torch.randint(0, V, (B, T))
+def fwd():
+    with torch.no_grad():
+        F.embedding(ids, w)
+def fwd_bwd():
+    F.embedding(ids, w).sum().backward()
+    w.grad = None
+class TransformerInput(nn.Module):
+    def __init__(s, vocab, d, max_len):
+        super().__init__()
+        s.emb = nn.Embedding(vocab, d)
+        pe = torch.zeros(max_len, d)
+        pos = torch.arange(max_len).unsqueeze(1).float()
+        div = torch.exp(torch.arange(0, d, 2).float() * (-math.log(10000.0) / d))
+        pe[:, 0::2] = torch.sin(pos * div); pe[:, 1::2] = torch.cos(pos * div)
+        s.register_buffer("pe", pe)
+    def forward(s, x):
+        return s.emb(x) + s.pe[: x.shape[1]]
+class Model(nn.Module):
+    def __init__(s):
+        super().__init__()
+        s.inp = TransformerInput(10000, 64, 64)
+        s.cat = nn.Embedding(1000, 16)
+        s.out = nn.Linear(80, 4)
+    def forward(s, tok, cat):
+        return s.out(torch.cat([s.inp(tok).mean(1), s.cat(cat)], 1))
+m = Model()
+opt = torch.optim.Adam(m.parameters(), lr=1e-3)
+tok = torch.randint(0, 10000, (64, 64)); cat = torch.randint(0, 1000, (64,)); y = torch.randint(0, 4, (64,))
+def step():
+    opt.zero_grad()
+    F.cross_entropy(m(tok, cat), y).backward()
+    opt.step()
+print(json.dumps({"fwd": timeit(fwd, 3, ${ITERS}), "fwdBwd": timeit(fwd_bwd, 3, ${ITERS}), "adam": timeit(step, 3, ${ITERS})}))
+`);
+
+const results = {};
+for (const backend of ["cpu", "wasm"]) results[backend] = await ours(backend);
+const rows = [];
+for (const backend of ["cpu", "wasm"]) {
+  const r = results[backend];
+  const ref = torch ?? {};
+  rows.push({ case: `(a) forward [50000,128] ids [64,128] — ${backend}`, ours: r.fwd, reference: ref.fwd ?? null, target: "≤ 8×", met: ref.fwd ? r.fwd <= 8 * ref.fwd : undefined });
+  rows.push({ case: `    tf.gather, same inputs — ${backend}`, ours: r.gather, reference: ref.fwd ?? null, target: "(tfjs, for scale)" });
+  rows.push({ case: `(b) forward + backward — ${backend}`, ours: r.fwdBwd, reference: ref.fwdBwd ?? null, target: "≤ 3×", met: ref.fwdBwd ? r.fwdBwd <= 3 * ref.fwdBwd : undefined });
+  rows.push({ case: `(e) Adam step, transformerInput + categoryEmbedding — ${backend}`, ours: r.adam, reference: ref.adam ?? null, target: "≤ 2×", met: ref.adam ? r.adam <= 2 * ref.adam : undefined });
+  rows.push({ case: `memory: numTensors after 200 steps of (e) — ${backend}`, ours: r.tensorsAfter - r.tensorsBefore, reference: null, unit: "tensors", target: "0", met: r.tensorsAfter === r.tensorsBefore });
+  rows.push({ case: `memory: RSS growth over 200 steps of (e) — ${backend}`, ours: r.rssGrowthMB, reference: null, unit: "MB", target: "< 20 MB", met: r.rssGrowthMB < 20 });
+}
+report("embedding", rows, { torch, results });
