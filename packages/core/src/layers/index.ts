@@ -7,3 +7,5 @@ export { TransformerInput, transformerInput, POSITIONAL_KINDS } from "./Transfor
 export type { TransformerInputArgs, PositionalKind } from "./TransformerInput";
 export { CategoryEmbedding, categoryEmbedding } from "./CategoryEmbedding";
 export type { CategoryEmbeddingArgs, CategoryColumn } from "./CategoryEmbedding";
+export { SequencePooling, sequencePooling, POOLING_MODES } from "./SequencePooling";
+export type { SequencePoolingArgs, PoolingMode } from "./SequencePooling";
