@@ -1,0 +1,60 @@
+/**
+ * Word → row lookup. Tables parsed from text use a `Map`; the binary cache stores an
+ * open-addressing hash table instead, so a reload does not rebuild 400k map entries.
+ */
+
+/** What `WordVectors` needs from its index. */
+export interface WordIndex {
+  get(word: string): number | undefined;
+  has(word: string): boolean;
+}
+
+/** FNV-1a (32-bit) over UTF-16 code units. */
+export function hashWord(word: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) {
+    h ^= word.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Slots for `count` words: a power of two ≥ 2 × count (load factor ≤ 0.5 keeps probes short). */
+export function tableSize(count: number): number {
+  let n = 2;
+  while (n < count * 2) n *= 2;
+  return n;
+}
+
+/** Builds the slot array: slot value = row + 1, 0 = empty; linear probing. */
+export function buildSlots(words: readonly string[]): Uint32Array {
+  const slots = new Uint32Array(tableSize(words.length));
+  const mask = slots.length - 1;
+  for (let i = 0; i < words.length; i++) {
+    let p = hashWord(words[i]) & mask;
+    while (slots[p] !== 0) p = (p + 1) & mask;
+    slots[p] = i + 1;
+  }
+  return slots;
+}
+
+/** A read-only index over `words` using slots from `buildSlots` (distinct words). */
+export class HashIndex implements WordIndex {
+  private readonly mask: number;
+  constructor(private readonly words: readonly string[], private readonly slots: Uint32Array) {
+    this.mask = slots.length - 1;
+  }
+
+  get(word: string): number | undefined {
+    const { slots, words, mask } = this;
+    for (let p = hashWord(word) & mask; ; p = (p + 1) & mask) {
+      const s = slots[p];
+      if (s === 0) return undefined;
+      if (words[s - 1] === word) return s - 1;
+    }
+  }
+
+  has(word: string): boolean {
+    return this.get(word) !== undefined;
+  }
+}

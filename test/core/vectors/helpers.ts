@@ -1,0 +1,97 @@
+// Shared test helpers for the vectors tests: a seeded generator, temp dirs, a tiny zip writer.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { crc32, deflateRawSync } from "node:zlib";
+
+/** mulberry32: deterministic [0, 1) numbers. */
+export function rng(seed: number): () => number {
+  let s = seed | 0;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A fresh temporary directory and its cleanup. */
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "embedlab-vectors-"));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Random words "w0", "w1", … and a [n, dim] table of N(0,1)-ish float32 values. */
+export function randomTable(n: number, dim: number, seed = 1): { words: string[]; rows: number[][] } {
+  const r = rng(seed);
+  const words = Array.from({ length: n }, (_, i) => `w${i}`);
+  const rows = words.map(() => Array.from({ length: dim }, () => Math.fround((r() + r() + r() - 1.5) * 2)));
+  return { words, rows };
+}
+
+export interface ZipFileSpec {
+  name: string;
+  data: Buffer;
+  /** 0 stored, 8 deflate (default). */
+  method?: 0 | 8;
+}
+
+/**
+ * A zip file built by hand (local headers, data, central directory). `dataDescriptor` writes the
+ * sizes and CRC after the data (flag bit 3) as streaming zippers do.
+ */
+export function makeZip(files: ZipFileSpec[], options: { dataDescriptor?: boolean } = {}): Buffer {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const f of files) {
+    const method = f.method ?? 8;
+    const body = method === 8 ? deflateRawSync(f.data) : f.data;
+    const crc = crc32(f.data) >>> 0;
+    const name = Buffer.from(f.name, "utf8");
+    const dd = options.dataDescriptor ?? false;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE((dd ? 0x8 : 0) | 0x800, 6);
+    local.writeUInt16LE(method, 8);
+    local.writeUInt32LE(dd ? 0 : crc, 14);
+    local.writeUInt32LE(dd ? 0 : body.length, 18);
+    local.writeUInt32LE(dd ? 0 : f.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(0, 28);
+    parts.push(local, name, body);
+    let size = 30 + name.length + body.length;
+    if (dd) {
+      const d = Buffer.alloc(16);
+      d.writeUInt32LE(0x08074b50, 0);
+      d.writeUInt32LE(crc, 4);
+      d.writeUInt32LE(body.length, 8);
+      d.writeUInt32LE(f.data.length, 12);
+      parts.push(d);
+      size += 16;
+    }
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0);
+    c.writeUInt16LE(20, 4);
+    c.writeUInt16LE(20, 6);
+    c.writeUInt16LE((dd ? 0x8 : 0) | 0x800, 8);
+    c.writeUInt16LE(method, 10);
+    c.writeUInt32LE(crc, 16);
+    c.writeUInt32LE(body.length, 20);
+    c.writeUInt32LE(f.data.length, 24);
+    c.writeUInt16LE(name.length, 28);
+    c.writeUInt32LE(offset, 42);
+    central.push(c, name);
+    offset += size;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, cd, end]);
+}
