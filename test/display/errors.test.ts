@@ -28,12 +28,12 @@ describe("views reject bad input with the house error format", () => {
   it("tensorView", () => {
     throwsClean(() => tensorView([1, 2] as never), TypeError, /^tensorView: expected t to be a tensor, but got an array of length 2$/);
     throwsClean(() => tensorView(t2, { edgeItems: 0 }), RangeError, /^tensorView: expected options\.edgeItems to be an integer >= 1, but got 0$/);
-    throwsClean(() => tensorView(t3, { heatmap: true }), TypeError, /^tensorView: expected options\.heatmap to be used with a 2-D numeric tensor, but got a float32 tensor of shape \[2,2,2\]$/);
+    throwsClean(() => tensorView(t3, { heatmap: true }), TypeError, /^tensorView: expected options\.heatmap to be used with a 2-D numeric tensor, but got a float32 tensor of shape \[2, 2, 2\]$/);
     throwsClean(() => tensorView(t2, { rows: 3 } as never), TypeError, /^tensorView: unknown option "rows"; allowed options are threshold, edgeItems, precision, heatmap, title$/);
   });
 
   it("oneHotView and positionalEncodingView", () => {
-    throwsClean(() => oneHotView(t3), RangeError, /^oneHotView: expected matrix to be a 2-D tensor \[rows, columns\], but got a float32 tensor of shape \[2,2,2\]$/);
+    throwsClean(() => oneHotView(t3), RangeError, /^oneHotView: expected matrix to be a 2-D tensor \[rows, columns\], but got a float32 tensor of shape \[2, 2, 2\]$/);
     throwsClean(() => oneHotView(t2, { categories: ["a"] }), RangeError, /^oneHotView: expected options\.categories\.length to be 2 \(one per row\), but got 1$/);
     throwsClean(() => oneHotView([[1, 0], [1]]), RangeError, /^oneHotView: expected matrix\[1\]\.length to be 2 like row 0, but got 1$/);
     throwsClean(() => oneHotView([[1, "x"]] as never), TypeError, /^oneHotView: expected matrix\[0\]\[1\] to be a number, but got "x"$/);
@@ -53,7 +53,7 @@ describe("views reject bad input with the house error format", () => {
     throwsClean(() => embeddingView({ getWeights: () => [] }), TypeError, /^embeddingView: expected layer to be a built embedding layer \(call it once or build it first\), but got an object$/);
     throwsClean(() => embeddingView(layer), RangeError, /^embeddingView: expected layer\.paddingIdx to be an integer in \[-2, 1\], but got 5$/);
     throwsClean(() => embeddingView({ getWeights: () => [t2] }, { maxRows: 0 }), RangeError, /^embeddingView: expected options\.maxRows to be an integer >= 1, but got 0$/);
-    throwsClean(() => gradientView({ getWeights: () => [t2] }, t3), RangeError, /^gradientView: expected grads to be a 2-D tensor \[rows, columns\], but got a float32 tensor of shape \[2,2,2\]$/);
+    throwsClean(() => gradientView({ getWeights: () => [t2] }, t3), RangeError, /^gradientView: expected grads to be a 2-D tensor \[rows, columns\], but got a float32 tensor of shape \[2, 2, 2\]$/);
     throwsClean(() => gradientView({ getWeights: () => [t2] }, { a: t3 }), TypeError, /^gradientView: expected grads to be a \[2, 2\] gradient tensor or a map of gradients holding one, but got an object$/);
     const g32 = tf.zeros([3, 2]);
     throwsClean(() => gradientView({ getWeights: () => [t2] }, g32), RangeError, /^gradientView: expected grads to have the layer's shape \[2, 2\], but got \[3, 2\]$/);

@@ -1,17 +1,9 @@
 // Shared helpers for the display tests (not a test file).
 import type { View } from "@embedlab/display";
+import { mulberry32 } from "@embedlab/core";
 
 /** A seeded generator (mulberry32) for test inputs. */
-export function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng: (seed: number) => () => number = mulberry32;
 
 /** A seeded `[rows, cols]` matrix with values in [-1, 1), rounded to 3 decimals. */
 export function matrix(rows: number, cols: number, seed = 1): number[][] {

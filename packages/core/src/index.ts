@@ -10,7 +10,7 @@ initDefaultBackend();
 export { tf };
 export { ready, backendInfo, availableBackends, BACKENDS } from "./backend/ready";
 export type { BackendInfo, BackendName, ReadyOptions } from "./backend/ready";
-export { seed, isSeeded, nextSeed } from "./backend/seed";
+export { seed, isSeeded, nextSeed, mulberry32 } from "./backend/seed";
 export * from "./encoding";
 export * from "./kernels";
 export * from "./layers";
@@ -18,3 +18,5 @@ export * from "./vectors";
 export * from "./io";
 export * from "./data";
 export * from "./cooccurrence";
+/** The shared argument checks, in the house error format (display uses them too). */
+export * as validate from "./validate";

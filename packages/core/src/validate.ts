@@ -1,7 +1,10 @@
 /**
- * Shared argument checks. Every message reads
- * `<fn>: expected <argument> to be <requirement>, but got <value>`.
+ * Shared argument checks, for core and (as `validate` from "@embedlab/core") for display. Every
+ * message reads `<fn>: expected <argument> to be <requirement>, but got <value>`.
  * `TypeError` for a wrong type, `RangeError` for a value out of range.
+ * @example
+ * const { checkInt } = validate;
+ * checkInt("projector", "options.dims", 4, 2, 3); // RangeError: … to be an integer in [2, 3], but got 4
  */
 
 /** A short, printable form of any value for error messages (never a 10 MB string). */
@@ -12,13 +15,21 @@ export function describe(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
   if (typeof value === "function") return `a function ${value.name || "(anonymous)"}`;
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<unknown>).length}`;
+  if (ArrayBuffer.isView(value)) return `${article(value.constructor.name)} of length ${(value as unknown as ArrayLike<unknown>).length}`;
+  const t = value as { shape?: unknown; dtype?: unknown };
+  if (Array.isArray(t.shape) && typeof t.dtype === "string") return `${article(t.dtype)} tensor of shape ${formatShape(t.shape)}`;
   const ctor = (value as object).constructor?.name;
-  if (ctor === "Tensor" || (value as { shape?: unknown; dtype?: unknown }).dtype !== undefined) {
-    const t = value as { shape: number[]; dtype: string };
-    return `a ${t.dtype} tensor of shape [${t.shape}]`;
-  }
-  return ctor && ctor !== "Object" ? `a ${ctor}` : "an object";
+  return ctor && ctor !== "Object" ? article(ctor) : "an object";
+}
+
+/** `word` with its indefinite article: "an int32", "a float32", "an Int32Array". */
+function article(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? "an" : "a"} ${word}`;
+}
+
+/** A shape as the messages print it: `[2, 10, 16]`. */
+export function formatShape(shape: readonly unknown[]): string {
+  return `[${shape.join(", ")}]`;
 }
 
 /** Throws `TypeError` in the house format. */
@@ -57,6 +68,30 @@ export function checkOneOf<T extends string | number | boolean | null>(fn: strin
     throw typeError(fn, arg, `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`, value);
   }
   return value as T;
+}
+
+/** `value` must be a boolean. */
+export function checkBool(fn: string, arg: string, value: unknown): boolean {
+  if (typeof value !== "boolean") throw typeError(fn, arg, "a boolean", value);
+  return value;
+}
+
+/** `value` must be a string. */
+export function checkString(fn: string, arg: string, value: unknown): string {
+  if (typeof value !== "string") throw typeError(fn, arg, "a string", value);
+  return value;
+}
+
+/** `value` must be an array of strings (optionally of a given length, one per row). */
+export function checkStrings(fn: string, arg: string, value: unknown, length?: number): string[] {
+  if (!Array.isArray(value)) throw typeError(fn, arg, "an array of strings", value);
+  for (let i = 0; i < value.length; i++) {
+    if (typeof value[i] !== "string") throw typeError(fn, `${arg}[${i}]`, "a string", value[i]);
+  }
+  if (length !== undefined && value.length !== length) {
+    throw rangeError(fn, `${arg}.length`, `${length} (one per row)`, value.length);
+  }
+  return value as string[];
 }
 
 /** Rejects option keys the function does not know, listing the ones it does. */

@@ -2,8 +2,10 @@
  * Offline plotly.js for the notebook, inlined once from the npm package (no CDN).
  */
 import { readFileSync } from "node:fs";
-import { checkBool, checkKeys } from "./check";
+import { validate } from "@embedlab/core";
 import { displayTarget, type MimeBundle } from "./target";
+
+const { checkBool, checkKeys } = validate;
 
 let bundleCache: string | undefined;
 let published = false;

@@ -1,10 +1,12 @@
 /**
  * Live outputs (progress, curves) updated in place through Jupyter's `update_display_data`.
  */
-import { checkKeys, checkNumber, typeError } from "./check";
+import { validate } from "@embedlab/core";
 import { displayTarget, newDisplayId, type MimeBundle } from "./target";
 import { toBundle } from "./show";
 import { View } from "./View";
+
+const { checkKeys, checkNumber, typeError } = validate;
 
 /** Options of {@link liveView}. */
 export interface LiveViewOptions {

@@ -3,7 +3,9 @@
  * a `number[][]`, or a `number[]`. Views read the values once and never keep or dispose the
  * caller's tensor. Not re-exported.
  */
-import { typeError, rangeError } from "./check";
+import { validate } from "@embedlab/core";
+
+const { formatShape, typeError, rangeError } = validate;
 
 /** The structural type of a tfjs tensor that the views need (any tfjs copy, any backend). */
 export interface TensorLike {
@@ -30,7 +32,7 @@ export function isTensorLike(x: unknown): x is TensorLike {
 
 /** Throws the house error for a disposed tensor. */
 export function checkLive(fn: string, arg: string, t: TensorLike): void {
-  if (t.isDisposed) throw new TypeError(`${fn}: expected ${arg} to be a live tensor, but got a disposed ${t.dtype} tensor of shape [${t.shape}]`);
+  if (t.isDisposed) throw new TypeError(`${fn}: expected ${arg} to be a live tensor, but got a disposed ${t.dtype} tensor of shape ${formatShape(t.shape)}`);
 }
 
 /**

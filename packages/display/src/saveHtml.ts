@@ -3,11 +3,13 @@
  */
 import { mkdirSync, renameSync, writeFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import { checkKeys, checkString, typeError } from "./check";
+import { validate } from "@embedlab/core";
 import { escapeHtml } from "./html";
 import { plotlyScript } from "./initNotebook";
 import { toBundle } from "./show";
 import { View } from "./View";
+
+const { checkKeys, checkString, typeError } = validate;
 
 /** Options of {@link saveHtml}. */
 export interface SaveHtmlOptions {

@@ -2,11 +2,13 @@
  * `show(value)`: publish any value to the notebook as a full MIME bundle.
  */
 import { inspect } from "node:util";
-import { checkKeys, checkString, typeError } from "./check";
+import { validate } from "@embedlab/core";
 import { displayTarget, type MimeBundle } from "./target";
 import { isTensorLike } from "./matrix";
 import { View } from "./View";
 import { tensorView } from "./views/tensorView";
+
+const { checkKeys, checkString, typeError } = validate;
 
 /** Options of {@link show}. */
 export interface ShowOptions {

@@ -2,13 +2,14 @@
  * `trainingView()`: live loss/metric curves, a progress bar with ETA and a `stop()` flag, for
  * `model.fit` (as a tfjs callback) and for hand-written training loops.
  */
-import { tf } from "@embedlab/core";
-import { checkBool, checkInt, checkKeys, checkNumber, typeError } from "./check";
+import { tf, validate } from "@embedlab/core";
 import { escapeHtml } from "./html";
 import { displayTarget } from "./target";
 import { LiveView } from "./liveView";
 import { round } from "./matrix";
 import { View, type PlotlyFigure } from "./View";
+
+const { checkBool, checkInt, checkKeys, checkNumber, typeError } = validate;
 
 /** Options of {@link trainingView}. */
 export interface TrainingViewOptions {

@@ -138,14 +138,14 @@ describe.each(BACKENDS)("positionalEncoding on %s", (backend) => {
       RangeError,
       /^addPositionalEncoding: expected x's last dimension to equal pe's dModel 16, but got x of shape \[2, 10, 8\] and pe of shape \[50, 16\]$/,
     );
-    throwsClean(() => addPositionalEncoding(ints, pe), TypeError, /^addPositionalEncoding: expected x to be a float32 tensor of shape \[B, T, D\], but got a int32 tensor of shape \[2,10,16\]$/);
+    throwsClean(() => addPositionalEncoding(ints, pe), TypeError, /^addPositionalEncoding: expected x to be a float32 tensor of shape \[B, T, D\], but got an int32 tensor of shape \[2, 10, 16\]$/);
     throwsClean(() => addPositionalEncoding(flat as never, pe), RangeError, /^addPositionalEncoding: expected x to have shape \[B, T, D\] or \[T, D\], but got shape \[16\]$/);
     throwsClean(() => addPositionalEncoding([[1]] as never, pe), TypeError, /^addPositionalEncoding: expected x to be a float32 tensor of shape \[B, T, D\], but got an array of length 1$/);
     const pe3 = tf.zeros([1, 50, 16]);
     const peInt = tf.zeros([50, 16], "int32");
     const x = tf.zeros([2, 10, 16]);
     throwsClean(() => addPositionalEncoding(x, pe3), RangeError, /^addPositionalEncoding: expected pe to have shape \[maxSeqLen, D\], but got shape \[1, 50, 16\]$/);
-    throwsClean(() => addPositionalEncoding(x, peInt), TypeError, /^addPositionalEncoding: expected pe to be a float32 tensor of shape \[maxSeqLen, D\], but got a int32 tensor of shape \[50,16\]$/);
+    throwsClean(() => addPositionalEncoding(x, peInt), TypeError, /^addPositionalEncoding: expected pe to be a float32 tensor of shape \[maxSeqLen, D\], but got an int32 tensor of shape \[50, 16\]$/);
     throwsClean(() => addPositionalEncoding(x, positionalEncodingTable(50, 16) as never), TypeError, /^addPositionalEncoding: expected pe to be a float32 tensor of shape \[maxSeqLen, D\], but got a Float32Array of length 800$/);
     tf.dispose([pe, long, wide, ints, flat, pe3, peInt, x]);
   });

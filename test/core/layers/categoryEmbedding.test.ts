@@ -57,7 +57,7 @@ for (const backend of ["cpu", "wasm"] as const) {
       expect(() => layer.encode(["a", "b"])).toThrow(/^CategoryEmbedding\.encode: expected values to be rows of 2 labels \(one per column\), but got "a"$/);
       const wide = tf.tensor2d([[1, 1, 1]], [1, 3], "int32");
       const bad = tf.tensor2d([[1, 2]], [1, 2], "int32");
-      expect(() => layer.apply(wide)).toThrow(/^categoryEmbedding: expected input to be \[batch, 2\] ids \(one column per table\), but got a int32 tensor of shape \[1,3\]$/);
+      expect(() => layer.apply(wide)).toThrow(/^categoryEmbedding: expected input to be \[batch, 2\] ids \(one column per table\), but got an int32 tensor of shape \[1, 3\]$/);
       expect(() => layer.apply(bad)).toThrow(/^categoryEmbedding \(column 1\): index 2 at position \[0\] is out of range for numEmbeddings 2$/);
       expect(tf.memory().numTensors).toBe(before + 2);
       expect(() => categoryEmbedding({ embeddingDim: 2, columns: [{ numCategories: 5, hashBuckets: 3 }] })).toThrow(/^categoryEmbedding: expected columns\[0\] to set exactly one of numCategories, vocabulary or hashBuckets, but got 2$/);

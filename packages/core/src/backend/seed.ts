@@ -8,15 +8,25 @@
 import { checkInt } from "../validate";
 
 const originalRandom = Math.random;
-let state: number | null = null;
+let seeded = false;
 
-function mulberry32(): number {
-  // mulberry32: a 32-bit state generator, full period 2^32, good enough for seeds and shuffles.
-  state = ((state as number) + 0x6d2b79f5) | 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+/**
+ * mulberry32: a small seeded generator of numbers in [0, 1), the one every seeded draw in the
+ * project uses (32-bit state, full period 2^32: good enough for seeds, shuffles and test inputs).
+ *
+ * @param seed any number; it is truncated to a 32-bit integer.
+ * @example
+ * const rand = mulberry32(42);
+ * rand(); // the same sequence on every run
+ */
+export function mulberry32(seed: number): () => number {
+  let s = seed | 0;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0; // 0x6d2b79f5: mulberry32's odd Weyl increment
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296; // / 2^32 -> [0, 1)
+  };
 }
 
 /**
@@ -29,18 +39,18 @@ function mulberry32(): number {
  */
 export function seed(n: number | null): void {
   if (n === null) {
-    state = null;
+    seeded = false;
     Math.random = originalRandom;
     return;
   }
   checkInt("seed", "n", n, 0, 2 ** 32 - 1);
-  state = n | 0;
-  Math.random = mulberry32;
+  seeded = true;
+  Math.random = mulberry32(n);
 }
 
 /** Whether `seed(n)` is in force. */
 export function isSeeded(): boolean {
-  return state !== null;
+  return seeded;
 }
 
 /** A fresh integer seed for a tfjs initializer or random op: seeded when `seed()` was called. */

@@ -3,6 +3,7 @@
  * randomized truncated SVD (Levy, Goldberg & Dagan, 2015). Deterministic for a given seed, fast on
  * a CPU, and good enough to explore with `mostSimilar` when no pretrained file is at hand.
  */
+import { mulberry32 } from "../backend/seed";
 import { checkInt, checkKeys, checkNumber } from "../validate";
 import { CsrMatrix, cooccurrence, CooccurrenceOptions } from "./cooccurrence";
 
@@ -26,13 +27,9 @@ export interface PpmiVectors {
 }
 
 function gaussian(seed: number): () => number {
-  let s = seed | 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  // Shift by half a step (2^-33, exact) into (0, 1) so log() never sees 0.
+  const uniform = () => next() + 2 ** -33;
   return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 

@@ -2,6 +2,7 @@
  * Seeded stratified split: every class keeps its share in each part, and the same seed gives the
  * same split on every run.
  */
+import { mulberry32 } from "../backend/seed";
 import { checkInt, checkNumber, rangeError, typeError } from "../validate";
 
 /** Index arrays of the three parts. */
@@ -9,16 +10,6 @@ export interface Split {
   train: number[];
   val: number[];
   test: number[];
-}
-
-function mulberry32(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

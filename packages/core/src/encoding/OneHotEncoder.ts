@@ -2,7 +2,7 @@
  * One-hot encoding of categorical columns (strings or numbers), like scikit-learn's `OneHotEncoder`.
  */
 import * as tf from "../tf";
-import { checkKeys, checkOneOf, describe, rangeError, typeError } from "../validate";
+import { checkKeys, checkOneOf, describe, formatShape, rangeError, typeError } from "../validate";
 import { type Label, labelKind, listLabels, uniqueSorted } from "./labelOrder";
 
 /** Options of {@link OneHotEncoder}. */
@@ -164,7 +164,7 @@ export class OneHotEncoder {
     let N: number;
     if (matrix instanceof tf.Tensor) {
       if (matrix.rank !== 2 || matrix.shape[1] !== width) {
-        throw new RangeError(`${fn}: expected matrix to have shape [N, ${width}], but got shape [${matrix.shape.join(", ")}]`);
+        throw new RangeError(`${fn}: expected matrix to have shape [N, ${width}], but got shape ${formatShape(matrix.shape)}`);
       }
       N = matrix.shape[0];
       values = matrix.dataSync();

@@ -5,7 +5,7 @@
  * intermediate tensors), in float64, rounded once to float32.
  */
 import * as tf from "../tf";
-import { checkInt, checkKeys, checkNumber, typeError } from "../validate";
+import { checkInt, checkKeys, checkNumber, formatShape, typeError } from "../validate";
 
 /** Options of {@link positionalEncoding} and {@link positionalEncodingTable}. */
 export interface PositionalEncodingOptions {
@@ -112,8 +112,6 @@ export function positionalEncoding(maxSeqLen: number, dModel: number, options: P
   return tf.tensor2d(buildTable(T, D, base, startIndex), [T, D], "float32"); // [T, D]
 }
 
-const fmt = (shape: readonly number[]) => `[${shape.join(", ")}]`;
-
 /**
  * Adds the first `T` rows of a position table to a batch of sequences.
  *
@@ -134,17 +132,17 @@ export function addPositionalEncoding<X extends tf.Tensor>(x: X, pe: tf.Tensor):
   if (!(pe instanceof tf.Tensor)) throw typeError(fn, "pe", "a float32 tensor of shape [maxSeqLen, D]", pe);
   if (x.dtype !== "float32") throw typeError(fn, "x", "a float32 tensor of shape [B, T, D]", x);
   if (pe.dtype !== "float32") throw typeError(fn, "pe", "a float32 tensor of shape [maxSeqLen, D]", pe);
-  if (pe.rank !== 2) throw new RangeError(`${fn}: expected pe to have shape [maxSeqLen, D], but got shape ${fmt(pe.shape)}`);
-  if (x.rank !== 3 && x.rank !== 2) throw new RangeError(`${fn}: expected x to have shape [B, T, D] or [T, D], but got shape ${fmt(x.shape)}`);
+  if (pe.rank !== 2) throw new RangeError(`${fn}: expected pe to have shape [maxSeqLen, D], but got shape ${formatShape(pe.shape)}`);
+  if (x.rank !== 3 && x.rank !== 2) throw new RangeError(`${fn}: expected x to have shape [B, T, D] or [T, D], but got shape ${formatShape(x.shape)}`);
   const [maxLen, D] = pe.shape;
   const T = x.shape[x.rank - 2];
   const xD = x.shape[x.rank - 1];
   if (xD !== D) {
-    throw new RangeError(`${fn}: expected x's last dimension to equal pe's dModel ${D}, but got x of shape ${fmt(x.shape)} and pe of shape ${fmt(pe.shape)}`);
+    throw new RangeError(`${fn}: expected x's last dimension to equal pe's dModel ${D}, but got x of shape ${formatShape(x.shape)} and pe of shape ${formatShape(pe.shape)}`);
   }
   if (T > maxLen) {
     throw new RangeError(
-      `${fn}: expected x's sequence length ${T} to be <= pe's maxSeqLen ${maxLen}, but got x of shape ${fmt(x.shape)} and pe of shape ${fmt(pe.shape)}`,
+      `${fn}: expected x's sequence length ${T} to be <= pe's maxSeqLen ${maxLen}, but got x of shape ${formatShape(x.shape)} and pe of shape ${formatShape(pe.shape)}`,
     );
   }
   return tf.tidy(() => {

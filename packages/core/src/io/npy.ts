@@ -20,6 +20,56 @@ function corrupt(fn: string, source: string, why: string): Error {
   return new Error(`${fn}: ${source} is not a valid .npy file: ${why}`);
 }
 
+/** A parsed `.npy` header. */
+export interface NpyHeader {
+  /** The NumPy dtype string, e.g. `"<f4"`. */
+  descr: string;
+  fortranOrder: boolean;
+  shape: number[];
+  /** Byte offset of the data. */
+  dataOffset: number;
+}
+
+/** Whether the bytes start with the `.npy` magic string. */
+export function isNpy(head: Uint8Array): boolean {
+  return head.length >= MAGIC.length && MAGIC.every((b, i) => head[i] === b);
+}
+
+/**
+ * Parses the header of a `.npy` file (format versions 1.0–3.0), or says why it cannot (a phrase
+ * for an error message). Shared by {@link decodeNpy} and the word-vector reader.
+ */
+export function readNpyHeader(bytes: Uint8Array): NpyHeader | string {
+  if (bytes.length < 10 || !isNpy(bytes)) return "missing the \\x93NUMPY magic";
+  const major = bytes[6];
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let headerLen: number;
+  let start: number;
+  if (major === 1) {
+    headerLen = dv.getUint16(8, true);
+    start = 10;
+  } else if (major === 2 || major === 3) {
+    if (bytes.length < 12) return "truncated header";
+    headerLen = dv.getUint32(8, true);
+    start = 12;
+  } else {
+    return `unknown format version ${major}.${bytes[7]}`;
+  }
+  if (start + headerLen > bytes.length) return "truncated header";
+  const header = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, start + headerLen));
+  const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
+  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (descr === undefined || fortran === undefined || shapeText === undefined) return `unreadable header ${JSON.stringify(header.trim())}`;
+  const shape = shapeText
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .map((s) => Number(s));
+  if (shape.some((n) => !Number.isInteger(n) || n < 0)) return `bad shape (${shapeText})`;
+  return { descr, fortranOrder: fortran === "True", shape, dataOffset: start + headerLen };
+}
+
 /**
  * Parses the bytes of a `.npy` file. Little-endian float32/float64/int32/int64/uint8/bool, C order.
  *
@@ -30,36 +80,12 @@ function corrupt(fn: string, source: string, why: string): Error {
 export function decodeNpy(bytes: Uint8Array, source = "input"): NpyArray {
   const fn = "decodeNpy";
   if (!(bytes instanceof Uint8Array)) throw typeError(fn, "bytes", "a Uint8Array (or Buffer)", bytes);
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw corrupt(fn, source, "missing the \\x93NUMPY magic");
-  const major = bytes[6];
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let headerLen: number;
-  let start: number;
-  if (major === 1) {
-    headerLen = dv.getUint16(8, true);
-    start = 10;
-  } else if (major === 2 || major === 3) {
-    if (bytes.length < 12) throw corrupt(fn, source, "truncated header");
-    headerLen = dv.getUint32(8, true);
-    start = 12;
-  } else {
-    throw corrupt(fn, source, `unknown format version ${major}.${bytes[7]}`);
-  }
-  if (start + headerLen > bytes.length) throw corrupt(fn, source, "truncated header");
-  const header = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, start + headerLen));
-  const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw corrupt(fn, source, `unreadable header ${JSON.stringify(header.trim())}`);
-  if (fortran === "True") throw new RangeError(`${fn}: ${source} is in Fortran order; save it with numpy.ascontiguousarray first`);
-  const shape = shapeText
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "")
-    .map((s) => Number(s));
-  if (shape.some((n) => !Number.isInteger(n) || n < 0)) throw corrupt(fn, source, `bad shape (${shapeText})`);
+  const h = readNpyHeader(bytes);
+  if (typeof h === "string") throw corrupt(fn, source, h);
+  const { descr, shape } = h;
+  if (h.fortranOrder) throw new RangeError(`${fn}: ${source} is in Fortran order; save it with numpy.ascontiguousarray first`);
   const size = shape.reduce((a, b) => a * b, 1);
-  const body = start + headerLen;
+  const body = h.dataOffset;
   const itemSize: Record<string, number> = { "<f4": 4, "<f8": 8, "<i4": 4, "<i8": 8, "|u1": 1, "|b1": 1 };
   const width = itemSize[descr];
   if (width === undefined) {

@@ -36,6 +36,19 @@ export function checkIndices(fn: string, indices: tf.Tensor, numEmbeddings: numb
   return indices.dtype === "int32" ? indices : tf.cast(indices, "int32");
 }
 
+/**
+ * Runs `body` on `indices` checked by {@link checkIndices}, then disposes the int32 copy if one was
+ * made (never the caller's tensor). Returns what `body` returns.
+ */
+export function withCheckedIndices<T>(fn: string, indices: tf.Tensor, numEmbeddings: number, body: (ids: tf.Tensor) => T): T {
+  const ids = checkIndices(fn, indices, numEmbeddings);
+  try {
+    return body(ids);
+  } finally {
+    if (ids !== indices) ids.dispose();
+  }
+}
+
 /** The shortest decimal that reads back as the same float32 (1.9, not 1.899999976158142). */
 function float32Text(v: number): string {
   if (!Number.isFinite(v) || Number.isInteger(v)) return String(v);

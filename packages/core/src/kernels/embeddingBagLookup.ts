@@ -6,7 +6,7 @@
 import * as tf from "../tf";
 import { KERNEL_BACKENDS, allocate, kernelBackendName, view } from "./heap";
 import { checkIndices } from "./checkIndices";
-import { checkKeys, checkOneOf, position, sameShape, typeError } from "../validate";
+import { checkKeys, checkOneOf, formatShape, position, sameShape, typeError } from "../validate";
 
 /** Kernel name of the bag forward (outputs `[B, D]` and, for max, the arg-max rows). */
 export const BAG_FORWARD = "EmbedlabEmbeddingBag";
@@ -285,7 +285,7 @@ export function embeddingBagLookup(table: tf.Tensor, indices: tf.Tensor, options
   }
   const psw = options.perSampleWeights;
   if (psw !== undefined && (!(psw instanceof tf.Tensor) || psw.dtype !== "float32" || !sameShape(psw.shape, indices.shape))) {
-    throw typeError(fn, "options.perSampleWeights", `a float32 tensor of the indices' shape [${indices.shape}]`, psw);
+    throw typeError(fn, "options.perSampleWeights", `a float32 tensor of the indices' shape ${formatShape(indices.shape)}`, psw);
   }
   const n = indices.size;
   const owned: tf.Tensor[] = [];

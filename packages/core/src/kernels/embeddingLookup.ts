@@ -9,7 +9,7 @@
  */
 import * as tf from "../tf";
 import { KERNEL_BACKENDS, allocate, kernelBackendName, view } from "./heap";
-import { checkIndices } from "./checkIndices";
+import { withCheckedIndices } from "./checkIndices";
 import { checkKeys, checkInt, typeError } from "../validate";
 
 /** Kernel name of the lookup (registered once, on import of `@embedlab/core`). */
@@ -189,13 +189,10 @@ export function embeddingLookup(table: tf.Tensor, indices: tf.Tensor, options: E
   const numRows = table.shape[0];
   const paddingIdx = options.paddingIdx === undefined ? -1 : checkInt(fn, "options.paddingIdx", options.paddingIdx, 0, numRows - 1);
   const attrs = { numRows, paddingIdx, scaleGradByFreq: options.scaleGradByFreq === true };
-  const ids = checkIndices(fn, indices, numRows);
-  try {
+  return withCheckedIndices(fn, indices, numRows, (ids) => {
     if (hasFastKernels()) {
       return tf.engine().runKernel(GATHER_ROWS, { table, indices: ids }, attrs) as tf.Tensor;
     }
     return fallbackLookup(table, ids, attrs);
-  } finally {
-    if (ids !== indices) ids.dispose();
-  }
+  });
 }

@@ -5,6 +5,7 @@
  * by hashing.
  */
 import * as tf from "../tf";
+import { EagerLayer } from "./EagerLayer";
 import { nextSeed } from "../backend/seed";
 import { LabelEncoder, hashEncode, type Label } from "../encoding";
 import { embeddingLookup } from "../kernels/embeddingLookup";
@@ -83,7 +84,7 @@ function planColumn(col: CategoryColumn & { vocabularyText?: string }, i: number
  * **Input shape:** `[B]` (one column) or `[B, C]`: per-column row ids (int32), or labels (string tensor).
  * **Output shape:** `[B, Σ embeddingDim]`.
  */
-export class CategoryEmbedding extends tf.layers.Layer {
+export class CategoryEmbedding extends EagerLayer {
   static className = "EmbedlabCategoryEmbedding";
   private readonly plans: ColumnPlan[];
   private tables: tf.LayerVariable[] = [];
@@ -255,12 +256,6 @@ export class CategoryEmbedding extends tf.layers.Layer {
     } finally {
       for (const t of owned) t.dispose();
     }
-  }
-
-  /** Disposes the weights. Our tables exist from construction, so a layer never applied can be disposed too. */
-  override dispose(): ReturnType<tf.layers.Layer["dispose"]> {
-    if (this._refCount === null) this._refCount = 1;
-    return super.dispose();
   }
 
   override getConfig(): tf.serialization.ConfigDict {

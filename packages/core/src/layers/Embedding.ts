@@ -2,9 +2,9 @@
  * `nn.Embedding` with PyTorch's semantics, exactly, as a tfjs layer.
  */
 import * as tf from "../tf";
-import { nextSeed } from "../backend/seed";
+import { EagerLayer } from "./EagerLayer";
 import { embeddingLookup } from "../kernels/embeddingLookup";
-import { checkIndices } from "../kernels/checkIndices";
+import { withCheckedIndices } from "../kernels/checkIndices";
 import { renormRows } from "../kernels/renormRows";
 import { checkInt, checkKeys, typeError } from "../validate";
 import {
@@ -16,6 +16,7 @@ import {
   checkNormType,
   firstInput,
   normTypeToJSON,
+  normalTable,
   normalizePaddingIdx,
   withDefaultName,
 } from "./args";
@@ -77,7 +78,7 @@ const ARG_KEYS = [...LAYER_ARG_KEYS, "numEmbeddings", "embeddingDim", "paddingId
  * **Input shape:** any, int32 ids (or float32 whole numbers), e.g. `[B, T]`.
  * **Output shape:** input shape + `[embeddingDim]`, e.g. `[B, T, D]`.
  */
-export class Embedding extends tf.layers.Layer {
+export class Embedding extends EagerLayer {
   /** Registered serialization name (distinct from tfjs's own `Embedding`). */
   static className = "EmbedlabEmbedding";
   readonly numEmbeddings: number;
@@ -120,7 +121,7 @@ export class Embedding extends tf.layers.Layer {
     // Named `<layer>/embeddings` explicitly: we build outside tfjs's name scope.
     this.table = this.addWeight(`${this.name}/embeddings`, shape, "float32", tf.initializers.zeros());
     if (!skipInit) {
-      const init = initialTable(this.numEmbeddings, this.embeddingDim, this.paddingIdx);
+      const init = normalTable(this.numEmbeddings, this.embeddingDim, this.paddingIdx);
       this.table.write(init);
       init.dispose(); // the variable keeps its storage
     }
@@ -145,21 +146,12 @@ export class Embedding extends tf.layers.Layer {
   /** Looks `ids` up: renorm (maxNorm), then the fast lookup with its exact gradient. */
   lookup(ids: tf.Tensor, fn = FN): tf.Tensor {
     const table = this.weight;
-    const checked = checkIndices(fn, ids, this.numEmbeddings);
-    try {
+    return withCheckedIndices(fn, ids, this.numEmbeddings, (checked) => {
       if (this.maxNorm !== null) {
         renormRows(table, checked, { maxNorm: this.maxNorm, normType: this.normType, shared: this.sharedStorage });
       }
       return embeddingLookup(table, checked, { paddingIdx: this.paddingIdx ?? undefined, scaleGradByFreq: this.scaleGradByFreq }, fn);
-    } finally {
-      if (checked !== ids) checked.dispose();
-    }
-  }
-
-  /** Disposes the weights. Our tables exist from construction, so a layer never applied can be disposed too. */
-  override dispose(): ReturnType<tf.layers.Layer["dispose"]> {
-    if (this._refCount === null) this._refCount = 1;
-    return super.dispose();
+    });
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -224,16 +216,6 @@ tf.serialization.registerClass(Embedding);
 
 /** Set while `fromPretrained` constructs its layer: build then leaves the table at zeros. */
 let skipInit = false;
-
-/** N(0, 1) table, seeded through `nextSeed()` (so `seed()` fixes it), padding row zeroed. */
-function initialTable(v: number, d: number, paddingIdx: number | null): tf.Tensor {
-  const random = tf.randomNormal([v, d], 0, 1, "float32", nextSeed()); // [V, D]
-  if (paddingIdx === null) return random;
-  const values = Float32Array.from(random.dataSync());
-  random.dispose();
-  values.fill(0, paddingIdx * d, (paddingIdx + 1) * d);
-  return tf.tensor2d(values, [v, d]);
-}
 
 /** Reads a pretrained matrix into a fresh `Float32Array` and its `[V, D]` shape; 1-D and ragged input throw. */
 function readMatrix(fn: string, matrix: PretrainedMatrix, shape?: [number, number]): { values: Float32Array; shape: [number, number] } {

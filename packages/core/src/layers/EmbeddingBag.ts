@@ -3,12 +3,12 @@
  * rows, computed without materialising the `[B, L, D]` lookup.
  */
 import * as tf from "../tf";
-import { nextSeed } from "../backend/seed";
+import { EagerLayer } from "./EagerLayer";
 import { BAG_MODES, type BagMode, embeddingBagLookup } from "../kernels/embeddingBagLookup";
-import { checkIndices } from "../kernels/checkIndices";
+import { withCheckedIndices } from "../kernels/checkIndices";
 import { renormRows } from "../kernels/renormRows";
 import { checkInt, checkKeys, checkOneOf, typeError } from "../validate";
-import { LAYER_ARG_KEYS, type LayerArgs, type Shape, checkBool, checkMaxNorm, checkNormType, normTypeToJSON, normalizePaddingIdx, withDefaultName } from "./args";
+import { LAYER_ARG_KEYS, type LayerArgs, type Shape, checkBool, checkMaxNorm, checkNormType, normTypeToJSON, normalTable, normalizePaddingIdx, withDefaultName } from "./args";
 
 /** Options of {@link embeddingBag} (plus tfjs's `name`, `inputShape`, `trainable`…). */
 export interface EmbeddingBagArgs extends LayerArgs {
@@ -49,7 +49,7 @@ const ARG_KEYS = [...LAYER_ARG_KEYS, "numEmbeddings", "embeddingDim", "mode", "p
  *
  * **Output shape:** `[B, embeddingDim]`.
  */
-export class EmbeddingBag extends tf.layers.Layer {
+export class EmbeddingBag extends EagerLayer {
   static className = "EmbedlabEmbeddingBag";
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
@@ -89,17 +89,9 @@ export class EmbeddingBag extends tf.layers.Layer {
   override build(_inputShape: Shape | Shape[]): void {
     if (this.table !== null) return;
     this.table = this.addWeight(`${this.name}/embeddings`, [this.numEmbeddings, this.embeddingDim], "float32", tf.initializers.zeros());
-    const random = tf.randomNormal([this.numEmbeddings, this.embeddingDim], 0, 1, "float32", nextSeed()); // [V, D]
-    if (this.paddingIdx === null) {
-      this.table.write(random);
-    } else {
-      const values = Float32Array.from(random.dataSync());
-      values.fill(0, this.paddingIdx * this.embeddingDim, (this.paddingIdx + 1) * this.embeddingDim);
-      const t = tf.tensor2d(values, [this.numEmbeddings, this.embeddingDim]);
-      this.table.write(t);
-      t.dispose();
-    }
-    random.dispose();
+    const init = normalTable(this.numEmbeddings, this.embeddingDim, this.paddingIdx); // [V, D]
+    this.table.write(init);
+    init.dispose(); // the variable keeps its storage
     this.built = true;
   }
 
@@ -135,8 +127,7 @@ export class EmbeddingBag extends tf.layers.Layer {
   /** Reduces the bags: renorm (maxNorm) then the fused bag kernel. */
   bag(ids: tf.Tensor, offsets?: tf.Tensor, perSampleWeights?: tf.Tensor): tf.Tensor {
     const table = this.weight;
-    const checked = checkIndices(FN, ids, this.numEmbeddings);
-    try {
+    return withCheckedIndices(FN, ids, this.numEmbeddings, (checked) => {
       if (this.maxNorm !== null) renormRows(table, checked, { maxNorm: this.maxNorm, normType: this.normType });
       return embeddingBagLookup(
         table,
@@ -151,15 +142,7 @@ export class EmbeddingBag extends tf.layers.Layer {
         },
         FN,
       );
-    } finally {
-      if (checked !== ids) checked.dispose();
-    }
-  }
-
-  /** Disposes the weights. Our tables exist from construction, so a layer never applied can be disposed too. */
-  override dispose(): ReturnType<tf.layers.Layer["dispose"]> {
-    if (this._refCount === null) this._refCount = 1;
-    return super.dispose();
+    });
   }
 
   override getConfig(): tf.serialization.ConfigDict {

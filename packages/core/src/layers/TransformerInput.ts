@@ -3,12 +3,13 @@
  * √dModel) plus a positional encoding, then dropout, with a padding mask.
  */
 import * as tf from "../tf";
+import { EagerLayer } from "./EagerLayer";
 import { nextSeed } from "../backend/seed";
 import { positionalEncodingTable } from "../encoding";
 import { embeddingLookup } from "../kernels/embeddingLookup";
-import { checkIndices } from "../kernels/checkIndices";
+import { withCheckedIndices } from "../kernels/checkIndices";
 import { checkInt, checkKeys, checkNumber, checkOneOf, typeError } from "../validate";
-import { LAYER_ARG_KEYS, type LayerArgs, type Shape, checkBool, firstInput, normalizePaddingIdx, withDefaultName } from "./args";
+import { LAYER_ARG_KEYS, type LayerArgs, type Shape, checkBool, firstInput, normalTable, normalizePaddingIdx, withDefaultName } from "./args";
 
 /** How positions are encoded. */
 export const POSITIONAL_KINDS = ["sinusoidal", "learned"] as const;
@@ -52,7 +53,7 @@ const ARG_KEYS = [...LAYER_ARG_KEYS, "vocabSize", "dModel", "maxSeqLen", "positi
  * **Input shape:** `[B, T]` int32 token ids, `T ≤ maxSeqLen`.
  * **Output shape:** `[B, T, dModel]`; with `paddingIdx`, `computeMask` gives `[B, T]` (true = real token).
  */
-export class TransformerInput extends tf.layers.Layer {
+export class TransformerInput extends EagerLayer {
   static className = "EmbedlabTransformerInput";
   readonly vocabSize: number;
   readonly dModel: number;
@@ -99,16 +100,9 @@ export class TransformerInput extends tf.layers.Layer {
     if (this.tokens !== null) return;
     const d = this.dModel;
     this.tokens = this.addWeight(`${this.name}/embeddings`, [this.vocabSize, d], "float32", tf.initializers.zeros());
-    const random = tf.randomNormal([this.vocabSize, d], 0, 1, "float32", nextSeed()); // [V, D], like nn.Embedding
-    if (this.paddingIdx === null) this.tokens.write(random);
-    else {
-      const values = Float32Array.from(random.dataSync());
-      values.fill(0, this.paddingIdx * d, (this.paddingIdx + 1) * d);
-      const t = tf.tensor2d(values, [this.vocabSize, d]);
-      this.tokens.write(t);
-      t.dispose();
-    }
-    random.dispose();
+    const init = normalTable(this.vocabSize, d, this.paddingIdx); // [V, D], like nn.Embedding
+    this.tokens.write(init);
+    init.dispose();
     if (this.positional === "learned") {
       this.positions = this.addWeight(`${this.name}/positions`, [this.maxSeqLen, d], "float32", tf.initializers.zeros());
       const p = tf.randomNormal([this.maxSeqLen, d], 0, 1, "float32", nextSeed()); // [T_max, D]
@@ -146,19 +140,16 @@ export class TransformerInput extends tf.layers.Layer {
     }
     const table = this.tokenWeight;
     const positions = this.positionTable;
-    const checked = checkIndices(FN, ids, this.vocabSize);
-    try {
-      return tf.tidy(() => {
+    return withCheckedIndices(FN, ids, this.vocabSize, (checked) =>
+      tf.tidy(() => {
         let x = embeddingLookup(table, checked, { paddingIdx: this.paddingIdx ?? undefined }, FN); // [B, T] -> [B, T, D]
         if (this.scale) x = tf.mul(x, Math.sqrt(this.dModel)); // √D keeps tokens and positions on a par
         const pe = t === this.maxSeqLen ? positions : tf.slice(positions, [0, 0], [t, this.dModel]); // [T, D]
         x = tf.add(x, pe); // [B, T, D] + [T, D] -> [B, T, D]
         if (this.dropout > 0 && kwargs.training === true) x = tf.dropout(x, this.dropout, undefined, nextSeed());
         return x;
-      });
-    } finally {
-      if (checked !== ids) checked.dispose();
-    }
+      }),
+    );
   }
 
   override computeMask(inputs: tf.Tensor | tf.Tensor[], _mask?: tf.Tensor | tf.Tensor[]): tf.Tensor {
@@ -185,7 +176,6 @@ export class TransformerInput extends tf.layers.Layer {
 
   /** Disposes the weights and the sinusoid table; a layer never applied can be disposed too. */
   override dispose(): ReturnType<tf.layers.Layer["dispose"]> {
-    if (this._refCount === null) this._refCount = 1;
     const result = super.dispose();
     if (result.refCountAfterDispose === 0 && this.sinusoids !== null) {
       this.sinusoids.dispose();

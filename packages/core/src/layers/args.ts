@@ -2,7 +2,8 @@
  * Argument checks and types shared by the embedding layers (internal to `layers/`).
  */
 import * as tf from "../tf";
-import { checkInt, checkNumber, typeError } from "../validate";
+import { nextSeed } from "../backend/seed";
+import { checkBool as checkBoolean, checkInt, checkNumber, typeError } from "../validate";
 
 /** tfjs's `LayerArgs` (name, inputShape, batchInputShape, trainable, dtype…), which tfjs does not export by name. */
 export type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
@@ -35,9 +36,20 @@ export function checkNormType(fn: string, normType: unknown): number {
 
 /** A boolean option (`undefined` → `fallback`). */
 export function checkBool(fn: string, arg: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== "boolean") throw typeError(fn, arg, "a boolean", value);
-  return value;
+  return value === undefined || value === null ? fallback : checkBoolean(fn, arg, value);
+}
+
+/**
+ * A fresh `[rows, dim]` table of N(0, 1) values, as PyTorch initialises `nn.Embedding`, seeded
+ * through `nextSeed()` (so `seed()` fixes it), with row `paddingIdx` zeroed. The caller owns it.
+ */
+export function normalTable(rows: number, dim: number, paddingIdx: number | null): tf.Tensor2D {
+  const random = tf.randomNormal<tf.Rank.R2>([rows, dim], 0, 1, "float32", nextSeed()); // [V, D]
+  if (paddingIdx === null) return random;
+  const values = Float32Array.from(random.dataSync());
+  random.dispose();
+  values.fill(0, paddingIdx * dim, (paddingIdx + 1) * dim);
+  return tf.tensor2d(values, [rows, dim]); // [V, D]
 }
 
 /** The first tensor of a layer's `inputs`. */

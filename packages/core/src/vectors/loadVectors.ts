@@ -4,9 +4,10 @@
  */
 import { existsSync, promises as fsp, statSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
+import { isNpy } from "../io/npy";
 import { checkInt, checkKeys, checkOneOf, typeError } from "../validate";
 import { ByteSource, type VectorInput } from "./byteSource";
-import { isNpy, readNpyMatrix } from "./npyMatrix";
+import { readNpyMatrix } from "./npyMatrix";
 import { isHeaderLine, readTextVectors } from "./readTextVectors";
 import { readWord2vecBinary } from "./readWord2vecBinary";
 import { KEEP, RowCollector } from "./RowCollector";

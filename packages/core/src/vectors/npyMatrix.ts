@@ -1,55 +1,16 @@
 /**
- * A minimal `.npy` (NumPy format 1.0–3.0) reader and writer for 2-D float matrices, as vector
- * tables are shipped (`vectors.npy` + a words file).
+ * Word-vector tables shipped as `.npy` (`vectors.npy` + a words file): any float `[V, D]` matrix,
+ * read into float32. The header is io/npy's; only the wider dtype conversion lives here (big-endian,
+ * float16, Fortran order, which `decodeNpy` refuses). `saveVectors` writes with `encodeNpy`.
  */
-
-/** A parsed `.npy` header. */
-export interface NpyHeader {
-  descr: string;
-  fortranOrder: boolean;
-  shape: number[];
-  /** Byte offset of the data. */
-  dataOffset: number;
-}
-
-const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
-
-/** Whether the bytes start with the `.npy` magic string. */
-export function isNpy(head: Uint8Array): boolean {
-  return head.length >= 6 && MAGIC.every((b, i) => head[i] === b);
-}
-
-/** Parses the header, or returns a reason string. */
-export function parseNpyHeader(buf: Buffer): NpyHeader | string {
-  if (!isNpy(buf) || buf.length < 10) return "not a .npy file (bad magic string)";
-  const major = buf[6];
-  let len: number;
-  let start: number;
-  if (major === 1) {
-    len = buf.readUInt16LE(8);
-    start = 10;
-  } else if (major === 2 || major === 3) {
-    if (buf.length < 12) return "truncated .npy header";
-    len = buf.readUInt32LE(8);
-    start = 12;
-  } else return `unsupported .npy version ${major}`;
-  if (buf.length < start + len) return "truncated .npy header";
-  const text = buf.toString(major === 3 ? "utf8" : "latin1", start, start + len);
-  const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
-  const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-  if (descr === undefined || fortran === undefined || shape === undefined) return `unreadable .npy header ${JSON.stringify(text.slice(0, 80))}`;
-  const dims = shape.split(",").map((s) => s.trim()).filter((s) => s !== "").map(Number);
-  if (dims.some((d) => !Number.isInteger(d) || d < 0)) return `bad .npy shape (${shape})`;
-  return { descr, fortranOrder: fortran === "True", shape: dims, dataOffset: start + len };
-}
+import { readNpyHeader } from "../io/npy";
 
 /**
  * The `[rows, cols]` float32 matrix of a `.npy` buffer (`<f4`, `<f8`, `>f4`, `>f8`, `<f2`;
  * Fortran order transposed), or a reason string.
  */
 export function readNpyMatrix(buf: Buffer): { rows: number; cols: number; data: Float32Array } | string {
-  const h = parseNpyHeader(buf);
+  const h = readNpyHeader(buf);
   if (typeof h === "string") return h;
   if (h.shape.length !== 2) return `expected a 2-D array, but the .npy shape is (${h.shape.join(", ")})`;
   const [rows, cols] = h.shape;
@@ -87,18 +48,4 @@ function half(h: number): number {
   if (e === 0) return s * f * 2 ** -24;
   if (e === 31) return f ? NaN : s * Infinity;
   return s * (1 + f / 1024) * 2 ** (e - 15);
-}
-
-/** A version-1.0 `.npy` file for a `[rows, cols]` little-endian float32 matrix. */
-export function npyBytes(data: Float32Array, rows: number, cols: number): Buffer {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
-  const unpadded = 10 + header.length + 1;
-  header += " ".repeat((64 - (unpadded % 64)) % 64) + "\n"; // data starts on a 64-byte boundary
-  const head = Buffer.alloc(10 + header.length);
-  MAGIC.forEach((b, i) => (head[i] = b));
-  head[6] = 1;
-  head[7] = 0;
-  head.writeUInt16LE(header.length, 8);
-  head.write(header, 10, "latin1");
-  return Buffer.concat([head, Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
 }

@@ -5,9 +5,9 @@
  */
 import { promises as fsp } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
+import { encodeNpy } from "../io/npy";
 import { checkInt, checkKeys, checkOneOf, rangeError, typeError } from "../validate";
 import { formatFixed, formatFloat32 } from "./formatFloat32";
-import { npyBytes } from "./npyMatrix";
 import { cacheParts } from "./vectorCache";
 import { WordVectors } from "./WordVectors";
 
@@ -103,7 +103,7 @@ export async function saveVectors(wv: WordVectors, path: string, options: SaveVe
     checkWords(fn, wv, /[\n\r]/, "line breaks");
     const wordsPath = options.wordsPath ?? join(dirname(path), basename(path, extname(path)) + ".words.txt");
     await atomicWrite(wordsPath, async (write) => write(words.join("\n") + (size > 0 ? "\n" : "")));
-    return atomicWrite(path, async (write) => write(npyBytes(data, size, dim)));
+    return atomicWrite(path, async (write) => write(encodeNpy(data, [size, dim])));
   }
   if (format === "word2vec-binary") {
     checkWords(fn, wv, /[ \n]/, "spaces or line breaks");

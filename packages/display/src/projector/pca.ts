@@ -4,8 +4,10 @@
  * iteration with deflation. Signs follow scikit-learn's `svd_flip`: each component's projection
  * has its largest-magnitude entry positive, so the picture is the same on every run.
  */
-import { checkInt } from "../check";
+import { validate } from "@embedlab/core";
 import type { Matrix } from "../matrix";
+
+const { checkInt } = validate;
 
 /** What {@link pca} returns. */
 export interface PcaResult {

@@ -4,12 +4,14 @@
  */
 import { TSNE } from "@keckelt/tsne";
 import { UMAP } from "umap-js";
-import { checkInt, checkKeys, checkNumber, checkOneOf, checkStrings, rangeError, typeError } from "../check";
+import { mulberry32, validate } from "@embedlab/core";
 import { escapeHtml } from "../html";
 import { round, toMatrix, type Matrix, type TensorLike } from "../matrix";
 import { View } from "../View";
 import { isWordVectors, wordVectorsMatrix, type WordVectorsLike } from "../views/vectorsLike";
 import { pca } from "./pca";
+
+const { checkInt, checkKeys, checkNumber, checkOneOf, checkStrings, rangeError, typeError } = validate;
 
 export type { WordVectorsLike } from "../views/vectorsLike";
 
@@ -59,18 +61,6 @@ export class ProjectorView extends View {
     this.method = method;
     if (ratio) this.explainedVarianceRatio = ratio;
   }
-}
-
-/** mulberry32: a small seeded generator in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function rowsOf(m: Matrix): number[][] {

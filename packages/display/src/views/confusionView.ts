@@ -2,9 +2,11 @@
  * `confusionView(yTrue, yPred)`: the confusion matrix of a classifier, with accuracy, and
  * precision / recall / F1 per class.
  */
-import { checkKeys, checkStrings, rangeError, typeError } from "../check";
+import { validate } from "@embedlab/core";
 import { htmlTable, textTable } from "../html";
 import { View } from "../View";
+
+const { checkKeys, checkStrings, rangeError, typeError } = validate;
 
 /** Options of {@link confusionView}. */
 export interface ConfusionViewOptions {

@@ -2,8 +2,10 @@
  * The structural type of an embedding layer the views read (core's `Embedding` and tfjs's
  * `tf.layers.embedding` both fit). Not re-exported beyond its type.
  */
-import { rangeError, typeError } from "../check";
+import { validate } from "@embedlab/core";
 import { isTensorLike, toMatrix, type Matrix, type TensorLike } from "../matrix";
+
+const { rangeError, typeError } = validate;
 
 /** What `embeddingView` / `gradientView` need of a layer: its `[V, D]` weight and settings. */
 export interface EmbeddingLike {

@@ -2,10 +2,12 @@
  * `embeddingView(layer)`: an embedding table as a heatmap with its padding row and frozen state
  * marked, and the histogram of row norms with the `maxNorm` line.
  */
-import { checkInt, checkKeys, checkStrings } from "../check";
+import { validate } from "@embedlab/core";
 import { extent, heatmapGrid, round, rowNorms, type Matrix } from "../matrix";
 import { View } from "../View";
 import { readLayer, type EmbeddingLike } from "./embeddingLike";
+
+const { checkInt, checkKeys, checkStrings } = validate;
 
 /** Options of {@link embeddingView}. */
 export interface EmbeddingViewOptions {

@@ -1,11 +1,13 @@
 /**
  * `gradientView(layer, grads)`: which rows of an embedding table a batch touched.
  */
-import { checkKeys, checkStrings, typeError } from "../check";
+import { validate } from "@embedlab/core";
 import { htmlTable, textTable, type Cell } from "../html";
 import { isTensorLike, round, rowNorms, toMatrix, toVector, type TensorLike } from "../matrix";
 import { View } from "../View";
 import { readLayer, type EmbeddingLike } from "./embeddingLike";
+
+const { checkKeys, checkStrings, typeError } = validate;
 
 /** Options of {@link gradientView}. */
 export interface GradientViewOptions {

@@ -1,9 +1,11 @@
 /**
  * `hashEncodingView(hasher, values)`: which column each value hashes to, collisions highlighted.
  */
-import { checkKeys, typeError } from "../check";
+import { validate } from "@embedlab/core";
 import { htmlTable, textTable, type Cell } from "../html";
 import { View } from "../View";
+
+const { checkKeys, typeError } = validate;
 
 /** What the view needs of a feature hasher (core's `HashEncoder` fits). */
 export interface HashEncoderLike {

@@ -1,9 +1,11 @@
 /**
  * `labelEncodingView(encoder, values?)`: the class → code table of a fitted label encoder.
  */
-import { checkKeys, typeError } from "../check";
+import { validate } from "@embedlab/core";
 import { htmlTable, textTable, type Cell } from "../html";
 import { View } from "../View";
+
+const { checkKeys, typeError } = validate;
 
 /** What the view needs of a label encoder (core's `LabelEncoder` fits): its sorted classes. */
 export interface LabelEncoderLike {

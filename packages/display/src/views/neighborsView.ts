@@ -1,11 +1,13 @@
 /**
  * `neighborsView(vectors, word, k)`: a word's nearest neighbours by cosine similarity.
  */
-import { checkInt, checkKeys } from "../check";
+import { validate } from "@embedlab/core";
 import { escapeHtml, htmlTable, textTable } from "../html";
 import { round } from "../matrix";
 import { View } from "../View";
 import { cosineAll, readVectors, rowOf, topK, type VectorsInput } from "./vectorsLike";
+
+const { checkInt, checkKeys } = validate;
 
 /** Options of {@link neighborsView}. */
 export interface NeighborsViewOptions {

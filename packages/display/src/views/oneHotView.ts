@@ -1,10 +1,12 @@
 /**
  * `oneHotView(matrix)`: a one-hot (or any 0/1) matrix with its category labels.
  */
-import { checkKeys, checkStrings } from "../check";
+import { validate } from "@embedlab/core";
 import { htmlTable, textTable, type Cell } from "../html";
 import { toMatrix, type TensorLike } from "../matrix";
 import { View } from "../View";
+
+const { checkKeys, checkStrings } = validate;
 
 /** Options of {@link oneHotView}. */
 export interface OneHotViewOptions {

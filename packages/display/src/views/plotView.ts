@@ -2,8 +2,10 @@
  * `plotView(traces, options)`: any plotly chart as a {@link View}, for the curves and bars a
  * walkthrough draws from its own numbers (memory vs cardinality, dot product vs distance).
  */
-import { checkKeys, checkString, typeError } from "../check";
+import { validate } from "@embedlab/core";
 import { View } from "../View";
+
+const { checkKeys, checkString, typeError } = validate;
 
 /** Options of {@link plotView}. */
 export interface PlotViewOptions {

@@ -2,9 +2,11 @@
  * `positionalEncodingView(pe)`: the sinusoidal table as a position × dimension heatmap, and the
  * sine/cosine curves of chosen dimensions.
  */
-import { checkInt, checkKeys, typeError } from "../check";
+import { validate } from "@embedlab/core";
 import { extent, heatmapGrid, round, toMatrix, type TensorLike } from "../matrix";
 import { View } from "../View";
+
+const { checkInt, checkKeys, typeError } = validate;
 
 /** Options of {@link positionalEncodingView}. */
 export interface PositionalEncodingViewOptions {

@@ -1,11 +1,13 @@
 /**
  * `similarityView(vectors, words)`: the cosine similarity of chosen words as a heatmap.
  */
-import { checkKeys, checkStrings } from "../check";
+import { validate } from "@embedlab/core";
 import { textTable } from "../html";
 import { cosine, round } from "../matrix";
 import { View } from "../View";
 import { readVectors, rowOf, type VectorsInput } from "./vectorsLike";
+
+const { checkKeys, checkStrings } = validate;
 
 /** Options of {@link similarityView}. */
 export interface SimilarityViewOptions {

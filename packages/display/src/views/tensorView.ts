@@ -2,11 +2,12 @@
  * `tensorView(t)`: a tensor's shape, dtype, backend and values as an HTML table, elided like
  * PyTorch's repr when large (never a 10 MB output), optionally a heatmap for 2-D numeric tensors.
  */
-import { tf } from "@embedlab/core";
-import { checkBool, checkInt, checkKeys, typeError } from "../check";
+import { tf, validate } from "@embedlab/core";
 import { fmt, htmlTable, type Cell } from "../html";
 import { checkLive, isTensorLike, round, type TensorLike } from "../matrix";
 import { View, type ViewPart } from "../View";
+
+const { checkBool, checkInt, checkKeys, typeError } = validate;
 
 /** Options of {@link tensorView}. */
 export interface TensorViewOptions {

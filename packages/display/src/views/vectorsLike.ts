@@ -2,8 +2,10 @@
  * Reading word vectors for the similarity views: core's `WordVectors` (`words` + `vectors`), or a
  * `[N, D]` tensor / `number[][]` with labels. Not re-exported.
  */
-import { checkStrings, rangeError, typeError } from "../check";
+import { validate } from "@embedlab/core";
 import { isTensorLike, toMatrix, type Matrix, type TensorLike } from "../matrix";
+
+const { checkStrings, rangeError, typeError } = validate;
 
 /**
  * What the vector views need of word vectors (core's `WordVectors` fits): the words and either
