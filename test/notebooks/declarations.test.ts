@@ -43,7 +43,8 @@ describe("the built packages, as tslab sees them", () => {
         "}",
       ].join("\n"),
     );
-    const tsc = join(root, "node_modules/typescript-5.0/bin/tsc");
+    // tslab compiles cells with its own pinned TypeScript (@tslab/typescript-for-tslab 5.0.4)
+    const tsc = join(root, "node_modules/@tslab/typescript-for-tslab/bin/tsc");
     const r = spawnSync(process.execPath, [tsc, "--version"], { encoding: "utf8" });
     expect(r.stdout.trim()).toBe("Version 5.0.4");
     const check = spawnSync(

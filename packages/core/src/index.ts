@@ -3,9 +3,6 @@
  * TensorFlow.js. This file only re-exports.
  */
 import * as tf from "./tf";
-import { initDefaultBackend } from "./backend/ready";
-
-initDefaultBackend();
 
 export { tf };
 export { ready, backendInfo, availableBackends, BACKENDS } from "./backend/ready";

@@ -63,14 +63,14 @@ function silenceCpuBanner(): void {
 }
 
 /**
- * The cpu backend is the one tensors land on before `ready()` is awaited: make sure it is the
- * active one and quiet. Called at import time of `@embedlab/core`.
+ * The cpu backend is the one tensors land on before `ready()` is awaited: make it the active one
+ * and quiet. Runs once, when this module is first imported.
  */
-export function initDefaultBackend(): void {
-  if (info) return;
+function initDefaultBackend(): void {
   void tf.setBackend("cpu");
   silenceCpuBanner();
 }
+initDefaultBackend();
 
 async function start(name: BackendName): Promise<void> {
   if (name === "tensorflow") {

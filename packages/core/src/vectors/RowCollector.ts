@@ -66,7 +66,7 @@ export interface CollectorOptions {
 export class RowCollector {
   dim = -1;
   rows = 0;
-  data = new Float32Array(0);
+  data: Float32Array = new Float32Array(0);
   readonly words: string[] = [];
   readonly index = new Map<string, number>();
   readonly report: LoadReport;

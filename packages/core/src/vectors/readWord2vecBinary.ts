@@ -11,7 +11,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Reads a word2vec binary file into `col`. */
 export async function readWord2vecBinary(src: ByteSource, col: RowCollector): Promise<void> {
   const { fn, source } = col.opts;
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   let pos = 0;
   let eof = false;
   /** Makes sure `n` bytes are available at `pos`; false at the end of input. */
