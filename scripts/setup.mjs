@@ -3,7 +3,7 @@
 //   node scripts/setup.mjs [--quiet] [--browser]
 // --browser also makes sure Debian's Chromium is there (the browser tests need it).
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findPython, isDebianLike, isRoot, probe, root, run } from "./lib.mjs";
 
@@ -13,7 +13,6 @@ const say = (msg) => quiet || console.log(`setup: ${msg}`);
 const stampFile = join(root, "node_modules/.embedlab-setup.json");
 const stamp = existsSync(stampFile) ? JSON.parse(readFileSync(stampFile, "utf8")) : {};
 const saveStamp = () => writeFileSync(stampFile, JSON.stringify(stamp, null, 2));
-
 
 // 0. Node
 const [major, minor] = process.versions.node.split(".").map(Number);
@@ -58,7 +57,7 @@ if (needApt.length) {
   if (isRoot() && isDebianLike()) {
     say(`installing Debian packages: ${needApt.join(" ")}`);
     run("apt-get", ["update", "-qq"]);
-    run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...needApt], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    run("apt-get", ["install", "-y", "-qq", ...needApt], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
   } else {
     console.error(
       `setup: missing ${needApt.join(", ")}.\n` +
