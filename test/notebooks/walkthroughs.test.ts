@@ -66,7 +66,7 @@ describe("the walkthroughs", () => {
   it("06 reports test accuracy above every baseline, and the reloaded model predicts identically", () => {
     const nb = JSON.parse(readFileSync(join(root, "build/notebooks/06-transformer-input-end-to-end.ipynb"), "utf8"));
     const out = streamText(nb);
-    const rows = [...out.matchAll(/^(.+?)\s+accuracy ([\d.]+)%\s+spam F1 ([\d.]+)%$/gm)].map((m) => ({ name: m[1].trim(), accuracy: Number(m[2]) }));
+    const rows = [...out.matchAll(/^(.+?)\s+accuracy ([\d.]+)%\s+spam F1 ([\d.]+)%/gm)].map((m) => ({ name: m[1].trim(), accuracy: Number(m[2]) }));
     expect(rows.map((r) => r.name)).toEqual([
       "majority class (always ham)",
       "bag of embeddings (no positions, no sender)",

@@ -32,7 +32,8 @@ export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 /** Milliseconds a figure waits for `window.Plotly` before saying "run initNotebook() first". */
 const PLOTLY_WAIT_MS = 5000;
 
-let figureCounter = 0;
+/** How often each figure content was drawn in this process (ids must not depend on how many live frames came before). */
+const figureCounts = new Map<string, number>();
 
 function fnv1a(s: string): string {
   let h = 0x811c9dc5;
@@ -47,8 +48,12 @@ function fnv1a(s: string): string {
  */
 export function figureHtml(figure: PlotlyFigure): string {
   const json = scriptJson(figure);
-  // Content hash + a process-wide counter: unique in a page, and the same ids on every run.
-  const id = `embedlab-fig-${fnv1a(json)}-${++figureCounter}`;
+  // Content hash + how often this content was drawn: unique in a page, and the same ids on every run
+  // (a process-wide counter would shift with the number of throttled live frames, which is timing).
+  const hash = fnv1a(json);
+  const n = (figureCounts.get(hash) ?? 0) + 1;
+  figureCounts.set(hash, n);
+  const id = `embedlab-fig-${hash}-${n}`;
   const height = typeof figure.layout.height === "number" ? figure.layout.height : 420;
   return (
     `<div id="${id}" class="embedlab-figure" style="width:100%;min-height:${height}px">` +
