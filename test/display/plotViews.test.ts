@@ -45,7 +45,7 @@ describe("confusionView()", () => {
   });
 
   it("confusionView() names a length mismatch and an id beyond the labels", () => {
-    expect(() => confusionView([0, 1], [0])).toThrow(/^confusionStats: expected yPred to be of the same length as yTrue \(2\), but got "length 1"$/);
+    expect(() => confusionView([0, 1], [0])).toThrow(/^confusionStats: expected yPred to have the length of yTrue \(2\), but got length 1$/);
     expect(() => confusionView([0, 2], [0, 1], { labels: ["a", "b"] })).toThrow(/^confusionStats: expected yTrue\[1\] to be a class id < 2, but got 2$/);
     expect(() => confusionView([0, 1.5], [0, 1])).toThrow(/^confusionStats: expected yTrue\[1\] to be a class id \(an integer >= 0\), but got 1\.5$/);
   });

@@ -89,7 +89,7 @@ for (const backend of ["cpu", "wasm"] as const) {
       expect(() => sequencePooling({ mdoe: "max" } as never)).toThrow(/^sequencePooling: unknown option "mdoe"/);
       const t = tf.zeros([2, 3]);
       const before = tf.memory().numTensors;
-      expect(() => sequencePooling().apply(t)).toThrow(/sequencePooling: expected input shape to be \[batch, seqLen, dim\] with a known dim, but got "\[2,3\]"/);
+      expect(() => sequencePooling().apply(t)).toThrow(/^sequencePooling: expected input shape to be \[batch, seqLen, dim\] with a known dim, but got \[2, 3\]$/);
       expect(tf.memory().numTensors).toBe(before);
       t.dispose();
     });

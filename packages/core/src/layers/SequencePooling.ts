@@ -5,7 +5,7 @@
  */
 import * as tf from "../tf";
 import { nextSeed } from "../backend/seed";
-import { checkKeys, checkOneOf, typeError } from "../validate";
+import { checkKeys, checkOneOf, formatShape, typeError } from "../validate";
 import { LAYER_ARG_KEYS, type LayerArgs, type Shape, firstInput, withDefaultName } from "./args";
 
 /** How the positions of a sequence are combined. */
@@ -48,7 +48,9 @@ export class SequencePooling extends tf.layers.Layer {
 
   override build(inputShape: Shape | Shape[]): void {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
-    if (s.length !== 3 || typeof s[2] !== "number") throw typeError(FN, "input shape", "[batch, seqLen, dim] with a known dim", `[${s}]`);
+    if (s.length !== 3 || typeof s[2] !== "number") {
+      throw new TypeError(`${FN}: expected input shape to be [batch, seqLen, dim] with a known dim, but got ${formatShape(s)}`);
+    }
     if (this.mode === "attention" && this.query === null) {
       const d = s[2];
       // why: N(0, 1/D) keeps the initial scores x·q/√D near 0, so attention starts close to a mean

@@ -37,7 +37,7 @@ export function confusionStats(yTrue: unknown, yPred: unknown, numClasses?: numb
   const fn = "confusionStats";
   const t = ids(fn, "yTrue", yTrue);
   const p = ids(fn, "yPred", yPred);
-  if (t.length !== p.length) throw rangeError(fn, "yPred", `of the same length as yTrue (${t.length})`, `length ${p.length}`);
+  if (t.length !== p.length) throw new RangeError(`${fn}: expected yPred to have the length of yTrue (${t.length}), but got length ${p.length}`);
   let k = numClasses ?? 0;
   for (let i = 0; i < t.length; i++) {
     for (const [arg, v] of [["yTrue", t[i]], ["yPred", p[i]]] as const) {
