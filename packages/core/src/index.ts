@@ -8,6 +8,7 @@ export { tf };
 export { ready, backendInfo, availableBackends, BACKENDS } from "./backend/ready";
 export type { BackendInfo, BackendName, ReadyOptions } from "./backend/ready";
 export { seed, isSeeded, nextSeed, mulberry32 } from "./backend/seed";
+export { InterruptedError, requestInterrupt, interruptRequested, clearInterrupt, throwIfInterrupted, yieldToEventLoop } from "./backend/interrupt";
 export * from "./encoding";
 export * from "./kernels";
 export * from "./layers";
