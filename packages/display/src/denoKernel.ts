@@ -1,0 +1,89 @@
+/**
+ * Deno's Jupyter kernel (`deno jupyter`): where bundles go and how an interrupt reaches our loops.
+ *
+ * - Publishing: `Deno.jupyter.broadcast("display_data" | "update_display_data", …)` sends the full
+ *   MIME bundle (plotly JSON, HTML, text) on the kernel's IOPub channel, display ids included.
+ * - Interrupts: Jupyter interrupts a kernel whose kernelspec names no `interrupt_mode` (the one
+ *   `deno jupyter --install` writes) with SIGINT, and Deno 2.9's kernel dies of it. A SIGINT
+ *   listener keeps the kernel alive and turns the signal into core's `requestInterrupt()`, so an
+ *   embedlab loop stops at its next check. Deno has no hook at the start of a cell (tslab's kernel
+ *   clears the request there), so a request nothing took is dropped after {@link STALE_INTERRUPT_MS}.
+ */
+import { clearInterrupt, requestInterrupt } from "@embedlab/core";
+import type { DisplayTarget, MimeBundle } from "./target";
+
+interface DenoJupyter {
+  /** Sends one IOPub message (Deno 2.9 sends it synchronously and returns nothing; older ones return a promise). */
+  broadcast(msgType: string, content: Record<string, unknown>, extra?: { metadata?: object; buffers?: unknown[] }): Promise<void> | void;
+}
+interface DenoNamespace {
+  jupyter?: DenoJupyter;
+  addSignalListener?(signal: "SIGINT", handler: () => void): void;
+  removeSignalListener?(signal: "SIGINT", handler: () => void): void;
+}
+
+/**
+ * How long (ms) to let Deno's kernel send a large output before the cell may end. Deno 2.9.6 sends
+ * a cell's outputs from a queue and its "idle" status directly, so "idle" can overtake them; with
+ * the 4.8 MB plotly.js bundle it did in most cells, 100 ms later it never did (measured here).
+ */
+export const DENO_FLUSH_MS = 300;
+
+/** How long (ms) a kernel interrupt that no embedlab loop took stays pending under Deno. */
+export const STALE_INTERRUPT_MS = 5000;
+
+/**
+ * `Deno.jupyter` when this code runs in Deno's Jupyter kernel, else `null` (Node, tslab, `deno run`:
+ * there the getter throws "Deno.jupyter is only available in `deno jupyter` subcommand").
+ */
+export function denoJupyter(): DenoJupyter | null {
+  const deno = (globalThis as { Deno?: DenoNamespace }).Deno;
+  if (!deno || typeof deno !== "object") return null;
+  try {
+    const j = deno.jupyter;
+    return j && typeof j.broadcast === "function" ? j : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The target that publishes through `Deno.jupyter.broadcast` (IOPub `display_data` / `update_display_data`). */
+export const denoTarget: DisplayTarget = {
+  publish(bundle: MimeBundle, displayId?: string, update = false) {
+    const jupyter = denoJupyter();
+    if (!jupyter) return;
+    const content = { data: bundle, metadata: {}, transient: displayId ? { display_id: displayId } : {} };
+    const failed = (e: unknown) => console.error(`embedlab: Deno.jupyter.broadcast failed: ${e instanceof Error ? e.message : String(e)}`);
+    try {
+      // Queued at once, in call order; where a promise comes back it only says the message went out.
+      const sent = jupyter.broadcast(update ? "update_display_data" : "display_data", content);
+      if (sent && typeof sent.catch === "function") sent.catch(failed);
+    } catch (e) {
+      failed(e);
+    }
+  },
+};
+
+let listener: (() => void) | undefined;
+let signals = 0;
+
+/**
+ * Under Deno's Jupyter kernel, makes a kernel interrupt (SIGINT) call core's `requestInterrupt()`
+ * instead of ending the kernel; a request that no loop took within {@link STALE_INTERRUPT_MS} is
+ * dropped. Idempotent; does nothing elsewhere. Returns whether the listener is installed.
+ */
+export function installDenoInterrupt(): boolean {
+  if (listener) return true;
+  const deno = (globalThis as { Deno?: DenoNamespace }).Deno;
+  if (!denoJupyter() || typeof deno?.addSignalListener !== "function") return false;
+  listener = () => {
+    requestInterrupt();
+    const mine = ++signals;
+    const timer = setTimeout(() => {
+      if (signals === mine) clearInterrupt(); // no loop took it, and no newer interrupt came
+    }, STALE_INTERRUPT_MS);
+    (timer as { unref?: () => void }).unref?.();
+  };
+  deno.addSignalListener("SIGINT", listener);
+  return true;
+}
