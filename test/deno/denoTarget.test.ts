@@ -1,0 +1,58 @@
+// display's Deno path without a kernel: a stand-in `Deno` global with `jupyter.broadcast` and
+// `addSignalListener`, the way Deno 2.9's kernel provides them.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { interruptRequested, clearInterrupt } from "@embedlab/core";
+import { displayTarget, plotView, show } from "@embedlab/display";
+import { denoJupyter, installDenoInterrupt, STALE_INTERRUPT_MS } from "../../packages/display/src/denoKernel";
+
+type Sent = [string, Record<string, unknown>];
+
+function fakeDeno(): { sent: Sent[]; handlers: (() => void)[] } {
+  const sent: Sent[] = [];
+  const handlers: (() => void)[] = [];
+  (globalThis as Record<string, unknown>).Deno = {
+    jupyter: { broadcast: (type: string, content: Record<string, unknown>) => void sent.push([type, content]) },
+    addSignalListener: (sig: string, h: () => void) => sig === "SIGINT" && handlers.push(h),
+  };
+  return { sent, handlers };
+}
+
+afterEach(() => {
+  delete (globalThis as Record<string, unknown>).Deno;
+  clearInterrupt();
+  vi.useRealTimers();
+});
+
+describe("display under Deno's Jupyter kernel", () => {
+  it("denoJupyter() is null where the Deno.jupyter getter throws (deno run) and outside Deno", () => {
+    expect(denoJupyter()).toBeNull();
+    (globalThis as Record<string, unknown>).Deno = Object.defineProperty({}, "jupyter", { get() { throw new Error("only in deno jupyter"); } });
+    expect(denoJupyter()).toBeNull();
+    expect(displayTarget()).toBeNull();
+  });
+
+  it("show(single figure) broadcasts display_data with the plotly bundle; update uses update_display_data", () => {
+    const { sent } = fakeDeno();
+    const v = plotView([{ type: "bar", x: ["a", "b"], y: [2, 1] }], { title: "bars" });
+    show(v);
+    show(v, { displayId: "d1" });
+    show(v, { displayId: "d1", update: true });
+    expect(sent.map(([t]) => t)).toEqual(["display_data", "display_data", "update_display_data"]);
+    expect(Object.keys(sent[0][1].data as object).sort()).toEqual(["application/vnd.plotly.v1+json", "text/html", "text/plain"]);
+    expect(sent[0][1].transient).toEqual({});
+    expect(sent[2][1].transient).toEqual({ display_id: "d1" });
+  });
+
+  it("installDenoInterrupt(): SIGINT requests an interrupt; one nothing took is dropped after STALE_INTERRUPT_MS", () => {
+    const { handlers } = fakeDeno();
+    vi.useFakeTimers();
+    expect(installDenoInterrupt()).toBe(true);
+    expect(handlers).toHaveLength(1);
+    handlers[0]();
+    expect(interruptRequested()).toBe(true);
+    vi.advanceTimersByTime(STALE_INTERRUPT_MS - 1);
+    expect(interruptRequested()).toBe(true);
+    vi.advanceTimersByTime(1);
+    expect(interruptRequested()).toBe(false);
+  });
+});
