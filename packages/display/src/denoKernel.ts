@@ -8,7 +8,12 @@
  *   listener keeps the kernel alive and turns the signal into core's `requestInterrupt()`, so an
  *   embedlab loop stops at its next check. Deno has no hook at the start of a cell (tslab's kernel
  *   clears the request there), so a request nothing took is dropped after {@link STALE_INTERRUPT_MS}.
+ * - `require`: tslab's cells are CommonJS and have it, Deno's are ES modules and don't; the
+ *   walkthroughs `require()` data packages, so a `require` resolving from the kernel's directory is
+ *   made global (only where none exists).
  */
+import { createRequire } from "node:module";
+import * as path from "node:path";
 import { clearInterrupt, requestInterrupt } from "@embedlab/core";
 import type { DisplayTarget, MimeBundle } from "./target";
 
@@ -20,6 +25,7 @@ interface DenoNamespace {
   jupyter?: DenoJupyter;
   addSignalListener?(signal: "SIGINT", handler: () => void): void;
   removeSignalListener?(signal: "SIGINT", handler: () => void): void;
+  cwd?(): string;
 }
 
 /**
@@ -86,4 +92,23 @@ export function installDenoInterrupt(): boolean {
   };
   deno.addSignalListener("SIGINT", listener);
   return true;
+}
+
+/**
+ * Under Deno's Jupyter kernel, gives cells the `require` tslab's cells have (resolving from the
+ * kernel's working directory, the notebook's), unless one exists. Returns whether one is there now.
+ */
+export function installDenoRequire(): boolean {
+  const g = globalThis as { require?: unknown; Deno?: DenoNamespace };
+  if (!denoJupyter()) return false;
+  if (typeof g.require === "function") return true;
+  const cwd = typeof g.Deno?.cwd === "function" ? g.Deno.cwd() : process.cwd();
+  Object.defineProperty(globalThis, "require", { value: createRequire(path.join(cwd, "[notebook]")), writable: true, configurable: true });
+  return true;
+}
+
+/** Everything display does on loading in Deno's Jupyter kernel: {@link installDenoInterrupt}, {@link installDenoRequire}. */
+export function installDenoKernel(): void {
+  installDenoInterrupt();
+  installDenoRequire();
 }

@@ -52,11 +52,11 @@ export interface InitNotebookOptions {
 
 /**
  * Inlines plotly.js into the notebook once, so every figure after it draws offline. The embedlab
- * kernel does this by itself in the first cell; call it in notebooks run on a plain tslab kernel
- * or on Deno's kernel. Outside a kernel it does nothing. The promise resolves once the bundle has
- * had time to go out: Deno 2.9's kernel may report a cell finished before a large output of it is
- * sent (and frontends then drop that output), so on Deno write `await initNotebook()`. Elsewhere
- * it resolves at once.
+ * kernel does this by itself in the first cell, and so does loading display in Deno's kernel; call
+ * it in notebooks run on a plain tslab kernel. Outside a kernel it does nothing. The promise
+ * resolves once the bundle has had time to go out: Deno 2.9's kernel may report a cell finished
+ * before a large output of it is sent (frontends then drop that output), so on Deno `await` it
+ * (with `force: true` where figures say plotly.js is missing). Elsewhere it resolves at once.
  *
  * @example
  * import { initNotebook } from "@embedlab/display";
@@ -82,3 +82,7 @@ export function markNotebookInitialized(): void {
 export function notebookInitialized(): boolean {
   return published;
 }
+
+// Deno's kernel has no prelude: plotly.js goes out when display is first loaded (the walkthroughs'
+// first cell then awaits ready(), long enough for Deno to send it; see DENO_FLUSH_MS).
+if (denoJupyter()) void initNotebook();

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
-import { denoJupyter, denoTarget, installDenoInterrupt } from "./denoKernel";
+import { denoJupyter, denoTarget, installDenoKernel } from "./denoKernel";
 
 /** A Jupyter MIME bundle: MIME type → data (`text/html` string, plotly JSON object, …). */
 export type MimeBundle = Record<string, unknown>;
@@ -94,8 +94,8 @@ export function displayTarget(): DisplayTarget | null {
   return denoJupyter() ? denoTarget : null;
 }
 
-// In Deno's kernel a kernel interrupt becomes core's requestInterrupt() as soon as display is loaded.
-installDenoInterrupt();
+// In Deno's kernel, as soon as display is loaded: interrupts reach our loops, cells have `require`.
+installDenoKernel();
 
 /** A fresh display id for `update_display_data`. */
 export function newDisplayId(): string {
