@@ -1,10 +1,10 @@
 // display's Deno path without a kernel: a stand-in `Deno` global with `jupyter.broadcast` and
 // `addSignalListener`, the way Deno 2.9's kernel provides them.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { interruptRequested, clearInterrupt } from "@embedlab/core";
-import { displayTarget, plotView, show } from "@embedlab/display";
+import { interruptRequested, clearInterrupt, tf } from "@embedlab/core";
+import { displayTarget, plotView, show, tensorView } from "@embedlab/display";
 import { join } from "node:path";
-import { denoJupyter, installDenoInterrupt, installDenoRequire, STALE_INTERRUPT_MS } from "../../packages/display/src/denoKernel";
+import { denoJupyter, installDenoInterrupt, installDenoRequire, installDenoTensorDisplay, STALE_INTERRUPT_MS } from "../../packages/display/src/denoKernel";
 
 type Sent = [string, Record<string, unknown>];
 
@@ -78,6 +78,28 @@ describe("installDenoRequire()", () => {
     } finally {
       if (before === undefined) delete g.require;
       else g.require = before;
+    }
+  });
+});
+
+describe("installDenoTensorDisplay()", () => {
+  it("a tensor answers Symbol.for(\"Jupyter.display\") with its tensorView table under Deno; disposed ones stay text", () => {
+    const key = Symbol.for("Jupyter.display");
+    const render = (t: unknown) => tensorView(t as tf.Tensor).toBundle(); // what display passes
+    const proto = tf.Tensor.prototype as unknown as Record<symbol, unknown>;
+    expect(installDenoTensorDisplay(render)).toBe(false); // not in Deno's kernel
+    expect(proto[key]).toBeUndefined();
+    fakeDeno();
+    try {
+      expect(installDenoTensorDisplay(render)).toBe(true);
+      const t = tf.tensor2d([[1, 2], [3, 4]]);
+      const b = (t as unknown as Record<symbol, () => Record<string, unknown>>)[key]();
+      expect(b["text/html"]).toMatch(/<table/);
+      expect(b["text/plain"]).toMatch(/^tensor\(\[\[1\.0000, 2\.0000\],/);
+      t.dispose();
+      expect((t as unknown as Record<symbol, () => Record<string, unknown>>)[key]()).toEqual({ "text/plain": "Tensor is disposed." });
+    } finally {
+      delete proto[key];
     }
   });
 });

@@ -11,10 +11,13 @@
  * - `require`: tslab's cells are CommonJS and have it, Deno's are ES modules and don't; the
  *   walkthroughs `require()` data packages, so a `require` resolving from the kernel's directory is
  *   made global (only where none exists).
+ * - A tensor as a cell's last value renders as its `tensorView` table (Deno asks values for
+ *   `Symbol.for("Jupyter.display")`; tslab's kernel gets the same from `installRichDisplay`).
+ *   initNotebook.ts installs it, with plotly.js (this file can't import the views: they import target.ts).
  */
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import { clearInterrupt, requestInterrupt } from "@embedlab/core";
+import { clearInterrupt, requestInterrupt, tf } from "@embedlab/core";
 import type { DisplayTarget, MimeBundle } from "./target";
 
 interface DenoJupyter {
@@ -107,7 +110,32 @@ export function installDenoRequire(): boolean {
   return true;
 }
 
-/** Everything display does on loading in Deno's Jupyter kernel: {@link installDenoInterrupt}, {@link installDenoRequire}. */
+/**
+ * Under Deno's Jupyter kernel, makes `tf.Tensor` answer `Symbol.for("Jupyter.display")` with
+ * `render(tensor)` (display passes its `tensorView` bundle; a disposed tensor, or one `render`
+ * fails on, stays text). Returns whether it is installed.
+ */
+export function installDenoTensorDisplay(render: (t: unknown) => MimeBundle): boolean {
+  if (!denoJupyter()) return false;
+  const proto = tf.Tensor.prototype as unknown as Record<symbol, unknown>;
+  const key = Symbol.for("Jupyter.display");
+  if (typeof proto[key] === "function") return true;
+  Object.defineProperty(proto, key, {
+    configurable: true,
+    writable: true,
+    value: function (this: { isDisposed?: boolean; toString(): string }): MimeBundle {
+      if (this.isDisposed) return { "text/plain": "Tensor is disposed." };
+      try {
+        return render(this);
+      } catch {
+        return { "text/plain": this.toString() };
+      }
+    },
+  });
+  return true;
+}
+
+/** What display does on loading in Deno's Jupyter kernel (initNotebook.ts adds plotly.js and tensors). */
 export function installDenoKernel(): void {
   installDenoInterrupt();
   installDenoRequire();

@@ -4,7 +4,8 @@
 import { readFileSync } from "node:fs";
 import { validate } from "@embedlab/core";
 import { displayTarget, type MimeBundle } from "./target";
-import { denoJupyter, DENO_FLUSH_MS } from "./denoKernel";
+import { denoJupyter, DENO_FLUSH_MS, installDenoTensorDisplay } from "./denoKernel";
+import { tensorView } from "./views/tensorView";
 
 const { checkBool, checkKeys } = validate;
 
@@ -84,5 +85,9 @@ export function notebookInitialized(): boolean {
 }
 
 // Deno's kernel has no prelude: plotly.js goes out when display is first loaded (the walkthroughs'
-// first cell then awaits ready(), long enough for Deno to send it; see DENO_FLUSH_MS).
-if (denoJupyter()) void initNotebook();
+// first cell then awaits ready(), long enough for Deno to send it; see DENO_FLUSH_MS), and a
+// tensor as a cell's last value renders as its table.
+if (denoJupyter()) {
+  installDenoTensorDisplay((t) => tensorView(t as never).toBundle());
+  void initNotebook();
+}
