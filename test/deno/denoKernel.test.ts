@@ -48,7 +48,7 @@ describe("Deno's Jupyter kernel", () => {
     const outputs = cells.map((c) => c.outputs ?? []);
     expect(outputs.flat().filter((o) => o.output_type === "error" || o.name === "stderr")).toEqual([]);
 
-    // cell 0: initNotebook() inlined plotly.js (the AMD-shadowed bundle), then ready() named the backend
+    // cell 0: loading display inlined plotly.js (the AMD-shadowed bundle), then ready() named the backend
     const init = outputs[0].filter((o) => o.output_type === "display_data");
     expect(init).toHaveLength(1);
     expect(text(init[0].data?.["text/html"])).toMatch(/^<script type="text\/javascript">if\(!window\.Plotly\)\{\(function\(define,require,module,exports\)\{/);
@@ -79,6 +79,11 @@ describe("Deno's Jupyter kernel", () => {
     expect(text(pe[0].data?.["text/plain"])).toMatch(/^Positional encoding: \[20 positions, 8 dimensions\]/);
     const bars = outputs[5].find((o) => o.output_type === "display_data")!;
     expect((bars.data?.["application/vnd.plotly.v1+json"] as { data: { y: number[] }[] }).data[0].y).toEqual([3, 1, 2]);
+
+    // cell 6: a tensor as the last value renders as its tensorView table, as on the embedlab kernel
+    const oh = outputs[6].find((o) => o.output_type === "execute_result")!;
+    expect(text(oh.data?.["text/html"])).toMatch(/<table/);
+    expect(text(oh.data?.["text/plain"])).toMatch(/^tensor\(\[\[1, 0, 0\],\s+\[0, 0, 1\],\s+\[0, 1, 0\]\]/);
   }, 180_000);
 
   it("a kernel interrupt (SIGINT) stops a loop of ours at its next check, and the kernel lives on", () => {
