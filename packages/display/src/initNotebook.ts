@@ -4,6 +4,8 @@
 import { readFileSync } from "node:fs";
 import { validate } from "@embedlab/core";
 import { displayTarget, type MimeBundle } from "./target";
+import { denoJupyter, DENO_FLUSH_MS, installDenoTensorDisplay } from "./denoKernel";
+import { tensorView } from "./views/tensorView";
 
 const { checkBool, checkKeys } = validate;
 
@@ -51,20 +53,25 @@ export interface InitNotebookOptions {
 
 /**
  * Inlines plotly.js into the notebook once, so every figure after it draws offline. The embedlab
- * kernel does this by itself in the first cell; call it in notebooks run on a plain tslab kernel.
- * Outside a kernel it does nothing.
+ * kernel does this by itself in the first cell, and so does loading display in Deno's kernel; call
+ * it in notebooks run on a plain tslab kernel. Outside a kernel it does nothing. The promise
+ * resolves once the bundle has had time to go out: Deno 2.9's kernel may report a cell finished
+ * before a large output of it is sent (frontends then drop that output), so on Deno `await` it
+ * (with `force: true` where figures say plotly.js is missing). Elsewhere it resolves at once.
  *
  * @example
  * import { initNotebook } from "@embedlab/display";
- * initNotebook();
+ * await initNotebook();
  */
-export function initNotebook(options: InitNotebookOptions = {}): void {
+export function initNotebook(options: InitNotebookOptions = {}): Promise<void> {
   checkKeys("initNotebook", options, ["force"]);
   const force = options.force === undefined ? false : checkBool("initNotebook", "options.force", options.force);
   const target = displayTarget();
-  if (!target || (published && !force)) return;
+  if (!target || (published && !force)) return Promise.resolve();
   target.publish(initNotebookBundle());
   published = true;
+  // Deno sends outputs from a queue that a 4.8 MB bundle keeps busy for ~100 ms (measured).
+  return denoJupyter() ? new Promise((resolve) => setTimeout(resolve, DENO_FLUSH_MS)) : Promise.resolve();
 }
 
 /** Records that plotly.js was published by other means (the kernel prelude). Not re-exported. */
@@ -75,4 +82,12 @@ export function markNotebookInitialized(): void {
 /** Whether this process already published plotly.js. */
 export function notebookInitialized(): boolean {
   return published;
+}
+
+// Deno's kernel has no prelude: plotly.js goes out when display is first loaded (the walkthroughs'
+// first cell then awaits ready(), long enough for Deno to send it; see DENO_FLUSH_MS), and a
+// tensor as a cell's last value renders as its table.
+if (denoJupyter()) {
+  installDenoTensorDisplay((t) => tensorView(t as never).toBundle());
+  void initNotebook();
 }

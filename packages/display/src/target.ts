@@ -3,10 +3,11 @@
  * (a second copy throws "Not ready"): the kernel's own copy is reached through
  * `globalThis.__tslab__.require("tslab")`, and full MIME bundles go through the writer tslab's
  * `jupyter.js` keeps for the executing cell (the one `display.raw` uses, which sends one MIME type
- * per message).
+ * per message). Under Deno's Jupyter kernel bundles go through `Deno.jupyter` (`denoKernel.ts`).
  */
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
+import { denoJupyter, denoTarget, installDenoKernel } from "./denoKernel";
 
 /** A Jupyter MIME bundle: MIME type → data (`text/html` string, plotly JSON object, …). */
 export type MimeBundle = Record<string, unknown>;
@@ -81,7 +82,7 @@ const kernelTarget: DisplayTarget = {
   },
 };
 
-/** Whether code runs inside a tslab kernel (or a target was set with {@link setDisplayTarget}). */
+/** Whether code runs inside a tslab or Deno kernel (or a target was set with {@link setDisplayTarget}). */
 export function inKernel(): boolean {
   return displayTarget() !== null;
 }
@@ -89,8 +90,12 @@ export function inKernel(): boolean {
 /** The active display target, or `null` outside a kernel. */
 export function displayTarget(): DisplayTarget | null {
   if (override !== undefined) return override;
-  return tslabRequire() ? kernelTarget : null;
+  if (tslabRequire()) return kernelTarget;
+  return denoJupyter() ? denoTarget : null;
 }
+
+// In Deno's kernel, as soon as display is loaded: interrupts reach our loops, cells have `require`.
+installDenoKernel();
 
 /** A fresh display id for `update_display_data`. */
 export function newDisplayId(): string {
