@@ -251,6 +251,12 @@ export class MultiHeadAttention extends tf.layers.Layer {
     return ((Array.isArray(mask) ? mask[0] : mask) ?? null) as unknown as tf.Tensor;
   }
 
+  /** Disposes the weights, also of a layer only ever called eagerly (tfjs counts references from the first symbolic apply). */
+  override dispose(): ReturnType<tf.layers.Layer["dispose"]> {
+    if (this._refCount === null) this._refCount = 1;
+    return super.dispose();
+  }
+
   override getConfig(): tf.serialization.ConfigDict {
     return {
       ...super.getConfig(),
