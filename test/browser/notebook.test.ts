@@ -88,7 +88,7 @@ describe("the embedlab kernel", () => {
     const outs = htmlOutputs(executed.notebook);
     const figures = outs.reduce((n, o) => n + (o.html.match(/class="embedlab-figure"/g) ?? []).length, 0);
     const tables = outs.reduce((n, o) => n + (o.html.match(/<table class="embedlab-table/g) ?? []).length, 0);
-    expect(figures).toBe(15);
+    expect(figures).toBe(19); // rotaryView draws 2, attentionView with a bias 2
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));

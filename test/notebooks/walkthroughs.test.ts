@@ -27,7 +27,7 @@ function streamText(nb: { cells: Cell[] }): string {
 }
 
 describe("the walkthroughs", () => {
-  it("there are six walkthroughs, committed without outputs, each ending with Summary and Exercises", () => {
+  it("there are seven walkthroughs, committed without outputs, each ending with Summary and Exercises", () => {
     expect(walkthroughs).toEqual([
       "01-encodings.ipynb",
       "02-positional-encoding.ipynb",
@@ -35,6 +35,7 @@ describe("the walkthroughs", () => {
       "04-pretrained-vectors.ipynb",
       "05-category-embedding.ipynb",
       "06-transformer-input-end-to-end.ipynb",
+      "07-where-does-position-go.ipynb",
     ]);
     for (const f of walkthroughs) {
       const nb = JSON.parse(readFileSync(join(dir, f), "utf8")) as { cells: Cell[]; metadata: { kernelspec: { name: string } } };
@@ -76,5 +77,16 @@ describe("the walkthroughs", () => {
     const full = rows[rows.length - 1].accuracy;
     for (const r of rows.slice(0, -1)) expect(full, r.name).toBeGreaterThan(r.accuracy);
     expect(out).toMatch(/identical probabilities on all 1209 test e-mails: true/);
+  });
+
+  it("07 prints an accuracy table (3 seeds) for the five schemes at 32, 64 and 128 tokens, and a verdict for each", () => {
+    const nb = JSON.parse(readFileSync(join(root, "build/notebooks/07-where-does-position-go.ipynb"), "utf8"));
+    const out = streamText(nb);
+    const diff = /largest difference from applyRotary: (\S+)$/m.exec(out);
+    expect(Number(diff?.[1])).toBeLessThan(1e-5);
+    const rows = [...out.matchAll(/^(sinusoidal|learned|RoPE|ALiBi|T5|none)\s+((?:[\d.]+% \(\d+\/\d+\/\d+\)\s*){3})$/gm)];
+    expect(rows.map((m) => m[1])).toEqual(["sinusoidal", "learned", "RoPE", "ALiBi", "T5"]);
+    const verdicts = [...out.matchAll(/^(\S+)\s+at 32: .*: (no detectable effect|worse at 128|better at 128)$/gm)].map((m) => m[1]);
+    expect(verdicts).toEqual(["sinusoidal", "learned", "RoPE", "ALiBi", "T5"]);
   });
 });

@@ -45,3 +45,7 @@ export type { TrainingViewOptions, Logs } from "./trainingView";
 export { compareView, COMPARISON, WHEN_TO_USE } from "./compareView";
 export { saveHtml } from "./saveHtml";
 export type { SaveHtmlOptions } from "./saveHtml";
+export { rotaryView } from "./views/rotaryView";
+export type { RotaryViewOptions } from "./views/rotaryView";
+export { attentionView } from "./views/attentionView";
+export type { AttentionViewOptions, CubeInput } from "./views/attentionView";

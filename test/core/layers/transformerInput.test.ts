@@ -46,7 +46,7 @@ for (const backend of ["cpu", "wasm"] as const) {
       expect(() => layer.apply(ids)).toThrow(/^transformerInput: expected the sequence length to be <= maxSeqLen 3, but got 4$/);
       expect(() => layer.apply(tf.tensor2d([[1, 20]], [1, 2], "int32"))).toThrow(/^transformerInput: index 20 at position \[0, 1\] is out of range for numEmbeddings 20$/);
       expect(tf.memory().numTensors).toBe(before + 1);
-      expect(() => transformerInput({ vocabSize: 20, dModel: 4, maxSeqLen: 3, positional: "rotary" as never })).toThrow(/^transformerInput: expected positional to be one of "sinusoidal", "learned", but got "rotary"$/);
+      expect(() => transformerInput({ vocabSize: 20, dModel: 4, maxSeqLen: 3, positional: "rotary" as never })).toThrow(/^transformerInput: expected positional to be one of "sinusoidal", "learned", "none", but got "rotary"$/);
       expect(() => transformerInput({ vocabSize: 20, dModel: 4, maxSeqLen: 3, dropout: 1 })).toThrow(/^transformerInput: expected dropout to be a rate in \[0, 1\), but got 1$/);
       expect(() => transformerInput({ vocabSize: 20, dModel: 0, maxSeqLen: 3 })).toThrow(/^transformerInput: expected dModel to be an integer >= 1, but got 0$/);
       ids.dispose();
@@ -85,7 +85,22 @@ for (const backend of ["cpu", "wasm"] as const) {
       layer.dispose();
     });
 
-    for (const positional of ["sinusoidal", "learned"] as const) {
+    it('transformerInput({ positional: "none" }) is the token rows alone: no position table, no position weight', () => {
+      seed(3);
+      const layer = transformerInput({ vocabSize: 20, dModel: 6, maxSeqLen: 4, positional: "none" });
+      const ids = tf.tensor2d([[3, 3, 7]], [1, 3], "int32");
+      const before = tf.memory().numTensors;
+      const out = layer.apply(ids) as tf.Tensor;
+      expect(tf.memory().numTensors).toBe(before + 1);
+      const rows = tf.gather(layer.tokenWeight, ids);
+      expect(Array.from(out.dataSync())).toEqual(Array.from(rows.dataSync()));
+      expect(layer.positionTable).toBeNull();
+      expect(layer.weights.map((w) => w.shape)).toEqual([[20, 6]]);
+      tf.dispose([ids, out, rows]);
+      layer.dispose();
+    });
+
+    for (const positional of ["sinusoidal", "learned", "none"] as const) {
       it(`transformerInput({ positional: "${positional}" }) trains with model.fit (mean-pooled → dense) and lowers the loss`, async () => {
         seed(4);
         const model = tf.sequential();

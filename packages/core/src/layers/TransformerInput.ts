@@ -12,8 +12,8 @@ import { checkInt, checkKeys, checkNumber, checkOneOf, typeError } from "../vali
 import { LAYER_ARG_KEYS, type LayerArgs, type Shape, checkBool, firstInput, normalTable, normalizePaddingIdx, withDefaultName } from "./args";
 
 /** How positions are encoded. */
-export const POSITIONAL_KINDS = ["sinusoidal", "learned"] as const;
-/** `"sinusoidal"` or `"learned"`. */
+export const POSITIONAL_KINDS = ["sinusoidal", "learned", "none"] as const;
+/** `"sinusoidal"`, `"learned"` or `"none"`. */
 export type PositionalKind = (typeof POSITIONAL_KINDS)[number];
 
 /** Options of {@link transformerInput} (plus tfjs's `name`, `inputShape`, `trainable`…). */
@@ -26,7 +26,9 @@ export interface TransformerInputArgs extends LayerArgs {
   maxSeqLen: number;
   /**
    * `"sinusoidal"`: a fixed sin/cos table, rebuilt from the config (never saved as a weight);
-   * `"learned"`: a trainable `[maxSeqLen, dModel]` table initialised N(0, 1). Defaults to `"sinusoidal"`.
+   * `"learned"`: a trainable `[maxSeqLen, dModel]` table initialised N(0, 1); `"none"`: tokens only,
+   * for models whose positions live inside attention (`multiHeadAttention({ positional })`).
+   * Defaults to `"sinusoidal"`.
    */
   positional?: PositionalKind;
   /** Multiply token vectors by √dModel before adding positions (Vaswani et al.). Defaults to `false`. */
@@ -108,7 +110,7 @@ export class TransformerInput extends EagerLayer {
       const p = tf.randomNormal([this.maxSeqLen, d], 0, 1, "float32", nextSeed()); // [T_max, D]
       this.positions.write(p);
       p.dispose();
-    } else {
+    } else if (this.positional === "sinusoidal") {
       this.sinusoids = tf.keep(tf.tensor2d(positionalEncodingTable(this.maxSeqLen, d, { base: this.base }), [this.maxSeqLen, d])); // [T_max, D]
     }
     this.built = true;
@@ -120,10 +122,10 @@ export class TransformerInput extends EagerLayer {
     return (this.tokens as tf.LayerVariable).read() as tf.Variable;
   }
 
-  /** The position table `[maxSeqLen, dModel]`: the learned variable or the sinusoidal constant. */
-  get positionTable(): tf.Tensor {
+  /** The position table `[maxSeqLen, dModel]`: the learned variable or the sinusoidal constant; `null` for `"none"`. */
+  get positionTable(): tf.Tensor | null {
     if (!this.built) this.build([null]);
-    return this.positional === "learned" ? (this.positions as tf.LayerVariable).read() : (this.sinusoids as tf.Tensor);
+    return this.positional === "learned" ? (this.positions as tf.LayerVariable).read() : this.sinusoids;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -144,8 +146,10 @@ export class TransformerInput extends EagerLayer {
       tf.tidy(() => {
         let x = embeddingLookup(table, checked, { paddingIdx: this.paddingIdx ?? undefined }, FN); // [B, T] -> [B, T, D]
         if (this.scale) x = tf.mul(x, Math.sqrt(this.dModel)); // √D keeps tokens and positions on a par
-        const pe = t === this.maxSeqLen ? positions : tf.slice(positions, [0, 0], [t, this.dModel]); // [T, D]
-        x = tf.add(x, pe); // [B, T, D] + [T, D] -> [B, T, D]
+        if (positions !== null) {
+          const pe = t === this.maxSeqLen ? positions : tf.slice(positions, [0, 0], [t, this.dModel]); // [T, D]
+          x = tf.add(x, pe); // [B, T, D] + [T, D] -> [B, T, D]
+        }
         if (this.dropout > 0 && kwargs.training === true) x = tf.dropout(x, this.dropout, undefined, nextSeed());
         return x;
       }),

@@ -9,3 +9,5 @@ export { CategoryEmbedding, categoryEmbedding } from "./CategoryEmbedding";
 export type { CategoryEmbeddingArgs, CategoryColumn } from "./CategoryEmbedding";
 export { SequencePooling, sequencePooling, POOLING_MODES } from "./SequencePooling";
 export type { SequencePoolingArgs, PoolingMode } from "./SequencePooling";
+export { MultiHeadAttention, multiHeadAttention, ATTENTION_POSITIONALS } from "./MultiHeadAttention";
+export type { MultiHeadAttentionArgs, AttentionPositional } from "./MultiHeadAttention";
