@@ -64,18 +64,74 @@ describe("the walkthroughs", () => {
     }, 600_000);
   }
 
-  it("06 reports test accuracy above every baseline, and the reloaded model predicts identically", () => {
+  it("01's prose matches its output: collisions follow 1 − e^(−(m−1)/n), label codes get colours wrong that one-hot gets right", () => {
+    const out = streamText(JSON.parse(readFileSync(join(root, "build/notebooks/01-encodings.ipynb"), "utf8")));
+    const rows = [...out.matchAll(/^(\d+) +([\d.]+) +([\d.]+)$/gm)].map((m) => m.slice(1).map(Number));
+    expect(rows.map((r) => r[0])).toEqual([64, 128, 256, 512, 1024, 2048, 4096, 8192]);
+    for (const [n, measured, formula] of rows) {
+      expect(formula, `n = ${n}`).toBeCloseTo(1 - Math.exp(-499 / n), 3);
+      expect(Math.abs(measured - formula), `n = ${n}`).toBeLessThan(0.03);
+    }
+    const right = out.match(/^colours right: label code (\d) of 6, one-hot (\d) of 6$/m);
+    expect(Number(right?.[2])).toBe(6);
+    expect(Number(right?.[1])).toBeLessThan(6);
+    expect(out).toMatch(/^purple +3 +0 +0\.\d+ WRONG/m);                    // the prose: purple cannot be cool
+  });
+
+  it("04's prose matches its output: skip-gram agrees with PPMI on groups, frozen vectors win with few labels only", () => {
+    const out = streamText(JSON.parse(readFileSync(join(root, "build/notebooks/04-pretrained-vectors.ipynb"), "utf8")));
+    const corr = out.match(/PPMI vs skip-gram: ([\d.]+); mean cosine: PPMI (-?[\d.]+), skip-gram (-?[\d.]+)/);
+    expect(Number(corr?.[1])).toBeGreaterThan(0.5);                          // "the two methods' cosines correlate"
+    expect(Number(corr?.[3])).toBeGreaterThan(Number(corr?.[2]));           // "skip-gram's cosines are larger overall"
+    const shared = Number(out.match(/top-10 neighbours shared by the two methods, over 200 frequent words: ([\d.]+) of 10/)?.[1]);
+    expect(shared).toBeGreaterThan(0.5);                                    // far above chance ...
+    expect(shared).toBeLessThan(8);                                         // ... but "overlap only partly"
+    const regimes = [...out.matchAll(/^(.+)\n  frozen +([\d.]+)%.*\n  fine-tuned +([\d.]+)%.*\n  random +([\d.]+)%.*\n  best: (.+)$/gm)];
+    expect(regimes.map((m) => m[1])).toEqual(["212 labelled e-mails", "all 4,232 training e-mails"]);
+    const [few, all] = regimes.map((m) => ({ frozen: Number(m[2]), tuned: Number(m[3]), random: Number(m[4]), best: m[5] }));
+    expect(few.best).toBe("frozen, and its worst seed beats every seed of the others");
+    expect(Math.min(all.tuned, all.random)).toBeGreaterThan(all.frozen);      // "with thousands of labels the table learns itself"
+    expect(Math.abs(all.tuned - all.random)).toBeLessThan(Math.abs(few.frozen - few.tuned)); // "matters much less"
+  });
+
+  it("06 compares the models seed by seed with intervals, and the reloaded model predicts identically", () => {
     const nb = JSON.parse(readFileSync(join(root, "build/notebooks/06-transformer-input-end-to-end.ipynb"), "utf8"));
     const out = streamText(nb);
     const rows = [...out.matchAll(/^(.+?)\s+accuracy ([\d.]+)%\s+spam F1 ([\d.]+)%/gm)].map((m) => ({ name: m[1].trim(), accuracy: Number(m[2]) }));
     expect(rows.map((r) => r.name)).toEqual([
       "majority class (always ham)",
-      "bag of embeddings (no positions, no sender)",
-      "tokens + positions, no sender",
-      "TransformerInput + sender embedding",
+      "mean of token vectors",
+      "attention pooling, no positions",
+      "attention + positions",
+      "attention + positions + sender",
     ]);
-    const full = rows[rows.length - 1].accuracy;
-    for (const r of rows.slice(0, -1)) expect(full, r.name).toBeGreaterThan(r.accuracy);
+    // the chart leaves the majority out and the prose says so: every learned model is far above it
+    for (const r of rows.slice(1)) expect(r.accuracy, r.name).toBeGreaterThan(rows[0].accuracy + 20);
+    expect(out).toMatch(/not drawn: the majority class at 68\.65%/);
+    // one line per factor: per-seed differences, their mean, a 95% interval and a verdict that agrees with it
+    const num = (s: string) => Number(s.replace("−", "-"));
+    const diffs = [...out.matchAll(/^(.+?)\s+per seed \[(.+?)\]\s+mean (\S+)\s+95% interval \[(\S+), (\S+)\]\s+→ (.+)$/gm)];
+    expect(diffs.map((m) => m[1].trim())).toEqual([
+      "attention pooling instead of the mean",
+      "positions added",
+      "sender added",
+      "all three vs the mean of token vectors",
+    ]);
+    for (const m of diffs) {
+      const perSeed = m[2].split(", ").map(num);
+      const [mean, low, high] = [num(m[3]), num(m[4]), num(m[5])];
+      expect(perSeed).toHaveLength(5);
+      expect(mean).toBeCloseTo(perSeed.reduce((a, b) => a + b, 0) / 5, 1);
+      expect(low).toBeLessThanOrEqual(mean);
+      expect(high).toBeGreaterThanOrEqual(mean);
+      expect(m[6], m[1]).toBe(low > 0 ? "better" : high < 0 ? "worse" : "no difference detectable");
+    }
+    // the summary's claim: every mean difference is smaller than the largest seed-to-seed spread
+    const spreads = (out.match(/^spread between seeds \(best − worst\): (.+) points$/m)?.[1] ?? "").split(", ").map((s) => Number(s.split(" ")[1]));
+    expect(spreads).toHaveLength(4);
+    for (const m of diffs) expect(Math.abs(num(m[3])), m[1]).toBeLessThan(Math.max(...spreads));
+    expect(out).toMatch(/^with 5 seeds, detectable: .+; not detectable: .+$/m);
+    expect(out).not.toMatch(/beats every baseline/);
     expect(out).toMatch(/identical probabilities on all 1209 test e-mails: true/);
   });
 

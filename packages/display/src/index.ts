@@ -13,6 +13,8 @@ export { liveView, LiveView } from "./liveView";
 export type { LiveViewOptions } from "./liveView";
 export { installRichDisplay } from "./kernel/richDisplay";
 export type { TensorLike } from "./matrix";
+export { DIVERGING, SEQUENTIAL, COLOR_CONVENTION } from "./colorScale";
+export type { ColorScale } from "./colorScale";
 export { tensorView } from "./views/tensorView";
 export type { TensorViewOptions } from "./views/tensorView";
 export { plotView } from "./views/plotView";

@@ -3,6 +3,8 @@
  * precision / recall / F1 per class.
  */
 import { validate } from "@embedlab/core";
+import { categoryAxis, positionsOf } from "../categoryAxis";
+import { colorscale, SEQUENTIAL } from "../colorScale";
 import { htmlTable, textTable } from "../html";
 import { View } from "../View";
 
@@ -88,12 +90,16 @@ export function confusionView(yTrue: unknown, yPred: unknown, options: Confusion
         kind: "plotly",
         figure: {
           data: [{
-            type: "heatmap", z: s.counts, x: labels, y: labels, colorscale: "Blues", showscale: false,
-            text: s.counts.map((r) => r.map(String)), texttemplate: "%{text}", hovertemplate: "true %{y}, predicted %{x}: %{z}<extra></extra>",
+            // Light = few, dark = many, from 0: the errors are pale, the correct answers dark, and the bar says how many.
+            type: "heatmap", z: s.counts, x: positionsOf(k), y: positionsOf(k), colorscale: colorscale(SEQUENTIAL), zmin: 0,
+            showscale: true, colorbar: { title: { text: "count" }, thickness: 14 },
+            texttemplate: "%{z}", text: s.counts.map((r, t) => r.map((v, p) => `true ${labels[t]}, predicted ${labels[p]}: ${v}`)),
+            hovertemplate: "%{text}<extra></extra>",
           }],
           layout: {
-            height: 120 + 60 * k, width: 200 + 80 * k, margin: { l: 80, r: 20, t: 20, b: 60 },
-            xaxis: { title: { text: "predicted" }, side: "bottom" }, yaxis: { title: { text: "true" }, autorange: "reversed" },
+            height: 120 + 60 * k, width: 280 + 80 * k, margin: { l: 80, r: 20, t: 20, b: 60 },
+            xaxis: categoryAxis(labels, { title: { text: "predicted" }, side: "bottom" }),
+            yaxis: categoryAxis(labels, { title: { text: "true" }, autorange: "reversed" }),
           },
         },
       },

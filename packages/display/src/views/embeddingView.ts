@@ -3,6 +3,7 @@
  * marked, and the histogram of row norms with the `maxNorm` line.
  */
 import { validate } from "@embedlab/core";
+import { colorscale, DIVERGING } from "../colorScale";
 import { extent, heatmapGrid, round, rowNorms, type Matrix } from "../matrix";
 import { View } from "../View";
 import { readLayer, type EmbeddingLike } from "./embeddingLike";
@@ -63,7 +64,7 @@ export function embeddingView(layer: EmbeddingLike, options: EmbeddingViewOption
       {
         kind: "plotly",
         figure: {
-          data: [{ type: "heatmap", z: grid.z, x: grid.x, y: yLabels, colorscale: "RdBu", reversescale: true, zmid: 0, hovertemplate: "row %{y}, dim %{x}: %{z}<extra></extra>" }],
+          data: [{ type: "heatmap", z: grid.z, x: grid.x, y: yLabels, colorscale: colorscale(DIVERGING), zmid: 0, hovertemplate: "row %{y}, dim %{x}: %{z}<extra></extra>" }],
           layout: {
             title: { text: `${title} weights${w.rows > maxRows ? ` (rows 0–${maxRows - 1} of ${w.rows})` : ""}${trainable ? "" : " — frozen"}` },
             height: Math.min(640, 160 + 14 * grid.y.length),

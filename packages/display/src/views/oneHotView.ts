@@ -3,6 +3,8 @@
  */
 import { validate } from "@embedlab/core";
 import { htmlTable, textTable, type Cell } from "../html";
+import { categoryAxis, positionsOf } from "../categoryAxis";
+import { colorscale, SEQUENTIAL } from "../colorScale";
 import { toMatrix, type TensorLike } from "../matrix";
 import { View } from "../View";
 
@@ -52,16 +54,18 @@ export function oneHotView(matrix: TensorLike | number[][], options: OneHotViewO
         kind: "plotly",
         figure: {
           data: [{
-            type: "heatmap", z, x: cats, y: rows, zmin: 0, zmax: 1, showscale: false,
-            colorscale: [[0, "#f7f7f7"], [1, "#1f77b4"]], xgap: 1, ygap: 1,
-            hovertemplate: "%{y} → %{x}: %{z}<extra></extra>",
+            // Positions, not labels, on both axes: equal labels (cat, bird, dog, cat) keep a row each.
+            type: "heatmap", z, x: positionsOf(m.cols), y: positionsOf(m.rows), zmin: 0, zmax: 1, showscale: false,
+            colorscale: colorscale(SEQUENTIAL), xgap: 1, ygap: 1,
+            text: z.map((r, i) => r.map((v, j) => `${rows[i]} → ${cats[j]}: ${v}`)),
+            hovertemplate: "%{text}<extra></extra>",
           }],
           layout: {
             title: { text: title },
             height: Math.min(600, 120 + 28 * m.rows),
             margin: { l: 80, r: 20, t: 40, b: 60 },
-            xaxis: { title: { text: "category" }, type: "category", side: "bottom" },
-            yaxis: { title: { text: "item" }, type: "category", autorange: "reversed" },
+            xaxis: categoryAxis(cats, { title: { text: "category" }, side: "bottom" }),
+            yaxis: categoryAxis(rows, { title: { text: "item" }, autorange: "reversed" }),
           },
         },
       },

@@ -3,6 +3,7 @@
  * sine/cosine curves of chosen dimensions.
  */
 import { validate } from "@embedlab/core";
+import { colorscale, DIVERGING } from "../colorScale";
 import { extent, heatmapGrid, round, toMatrix, type TensorLike } from "../matrix";
 import { View } from "../View";
 
@@ -58,7 +59,7 @@ export function positionalEncodingView(pe: TensorLike | number[][], options: Pos
       {
         kind: "plotly",
         figure: {
-          data: [{ type: "heatmap", z: grid.z, x: grid.x, y: grid.y, colorscale: "RdBu", zmin: -1, zmax: 1, hovertemplate: "position %{y}, dim %{x}: %{z}<extra></extra>" }],
+          data: [{ type: "heatmap", z: grid.z, x: grid.x, y: grid.y, colorscale: colorscale(DIVERGING), zmin: -1, zmax: 1, hovertemplate: "position %{y}, dim %{x}: %{z}<extra></extra>" }],
           layout: {
             title: { text: `${title}: position × dimension${sampled}` },
             height: 380,

@@ -2,6 +2,8 @@
  * `similarityView(vectors, words)`: the cosine similarity of chosen words as a heatmap.
  */
 import { validate } from "@embedlab/core";
+import { categoryAxis, positionsOf } from "../categoryAxis";
+import { colorscale, DIVERGING } from "../colorScale";
 import { textTable } from "../html";
 import { cosine, round } from "../matrix";
 import { View } from "../View";
@@ -40,16 +42,17 @@ export function similarityView(vectors: VectorsInput, words?: string[], options:
       kind: "plotly",
       figure: {
         data: [{
-          type: "heatmap", z, x: chosen, y: chosen, zmin: -1, zmax: 1, colorscale: "RdBu", reversescale: true,
-          text: z.map((r) => r.map((s) => s.toFixed(2))), texttemplate: chosen.length <= 15 ? "%{text}" : "",
-          hovertemplate: "cos(%{y}, %{x}) = %{z}<extra></extra>",
+          type: "heatmap", z, x: positionsOf(chosen.length), y: positionsOf(chosen.length), zmin: -1, zmax: 1, colorscale: colorscale(DIVERGING),
+          texttemplate: chosen.length <= 15 ? "%{z:.2f}" : "",
+          text: z.map((r, i) => r.map((s, j) => `cos(${chosen[i]}, ${chosen[j]}) = ${s}`)),
+          hovertemplate: "%{text}<extra></extra>",
         }],
         layout: {
           title: { text: title },
           height: Math.min(700, 200 + 28 * chosen.length),
           margin: { l: 90, r: 20, t: 40, b: 90 },
-          xaxis: { type: "category" },
-          yaxis: { type: "category", autorange: "reversed" },
+          xaxis: categoryAxis(chosen),
+          yaxis: categoryAxis(chosen, { autorange: "reversed" }),
         },
       },
     }],

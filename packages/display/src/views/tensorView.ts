@@ -4,6 +4,7 @@
  */
 import { tf, validate } from "@embedlab/core";
 import { fmt, htmlTable, type Cell } from "../html";
+import { colorscale, DIVERGING } from "../colorScale";
 import { checkLive, isTensorLike, round, type TensorLike } from "../matrix";
 import { View, type ViewPart } from "../View";
 
@@ -151,7 +152,7 @@ export function tensorView(t: TensorLike, options: TensorViewOptions = {}): View
     parts.push({
       kind: "plotly",
       figure: {
-        data: [{ type: "heatmap", z, x, y, colorscale: "RdBu", reversescale: true, zmid: 0, hovertemplate: "row %{y}, col %{x}: %{z}<extra></extra>" }],
+        data: [{ type: "heatmap", z, x, y, colorscale: colorscale(DIVERGING), zmid: 0, hovertemplate: "row %{y}, col %{x}: %{z}<extra></extra>" }],
         layout: {
           title: { text: rs > 1 || cs > 1 ? `${title} (every ${rs > 1 ? `${rs}th row` : "row"}, ${cs > 1 ? `${cs}th column` : "column"})` : title },
           height: 360,
