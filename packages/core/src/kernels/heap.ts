@@ -21,7 +21,7 @@ interface CpuBackendLike {
 interface WasmBackendLike {
   dataIdMap: { get(dataId: object): { memoryOffset: number; refCount: number } };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  wasm: { HEAPU8: Uint8Array };
+  wasm: { HEAPU8: Uint8Array; asm?: { memory?: object } };
 }
 
 /** Which of our kernel backends `backend` is, or `null` for any other (tensorflow, webgl…). */
@@ -73,4 +73,10 @@ export function allocate(backend: tf.KernelBackend, shape: number[], dtype: "flo
 /** How many tensors share this storage (variables share it with the tensor they were made from). */
 export function storageRefCount(backend: tf.KernelBackend, info: tf.TensorInfo): number {
   return backend.refCount(info.dataId);
+}
+
+/** The `WebAssembly.Memory` behind a wasm backend's heap (for modules that work in place on it), else `null`. */
+export function wasmMemory(backend: tf.KernelBackend): object | null {
+  if (kernelBackendName(backend) !== "wasm") return null;
+  return (backend as unknown as WasmBackendLike).wasm.asm?.memory ?? null;
 }

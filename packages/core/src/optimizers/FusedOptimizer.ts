@@ -8,7 +8,7 @@
  * the result (slower, same numbers).
  */
 import * as tf from "../tf";
-import { kernelBackendName, view } from "../kernels/heap";
+import { kernelBackendName, view, wasmMemory } from "../kernels/heap";
 import { touchedRows } from "../kernels/touchedRows";
 import { formatShape, typeError } from "../validate";
 
@@ -65,9 +65,10 @@ export abstract class FusedOptimizer extends tf.Optimizer {
 
   /**
    * The update for one variable at `step` (1 on its first update): a function applying it to
-   * elements `[start, end)` in place. `lazy` is true when only touched rows are visited.
+   * elements `[start, end)` in place. `lazy` is true when only touched rows are visited; `memory` is
+   * the `WebAssembly.Memory` the arrays live in (wasm backend), for in-place SIMD kernels, else null.
    */
-  protected abstract updater(step: number, lazy: boolean): RangeUpdate;
+  protected abstract updater(step: number, lazy: boolean, memory: object | null): RangeUpdate;
 
   /** The function name used in error messages. */
   protected abstract fnName(): string;
@@ -119,7 +120,7 @@ export abstract class FusedOptimizer extends tf.Optimizer {
     const p = (fast ? view(backend, variable) : variable.dataSync().slice()) as Float32Array;
     const g = (fast ? view(backend, gradient) : gradient.dataSync()) as Float32Array;
     const slots = s.slots.map((v) => (fast ? view(backend, v) : v.dataSync().slice()) as Float32Array);
-    const update = this.updater(step, rows !== null);
+    const update = this.updater(step, rows !== null, fast ? wasmMemory(backend) : null);
     if (rows === null) {
       update(p, g, slots, 0, p.length);
     } else {

@@ -4,6 +4,7 @@
  */
 import * as tf from "../tf";
 import { FusedOptimizer, type FusedOptimizerOptions, type RangeUpdate } from "./FusedOptimizer";
+import { adamKernels, adamThroughScratch } from "./adamSimd";
 import { checkBool, checkKeys, checkNumber, rangeError } from "../validate";
 
 /** Options of {@link adam}. */
@@ -52,14 +53,36 @@ const fr = Math.fround;
  *   m += (1-β1)(g - m);   v += (1-β2)(g² - v);   p -= (lr · sqrt(bc2) / bc1) · m / (sqrt(v) + ε)
  * with bc1 = 1 - β1^step, bc2 = 1 - β2^step. `decay` (AdamW's λ) first multiplies p by 1 - lr·λ.
  */
-export function adamUpdater(h: AdamHyper & { learningRate: number; decay: number }, step: number, lazy: boolean): RangeUpdate {
+export function adamUpdater(h: AdamHyper & { learningRate: number; decay: number }, step: number, lazy: boolean, memory: object | null): RangeUpdate {
   const b1 = fr(h.beta1), a1 = fr(1 - h.beta1), b2 = fr(h.beta2), a2 = fr(1 - h.beta2), eps = fr(h.epsilon);
   const bc1 = 1 - h.beta1 ** step;
   const bc2 = 1 - h.beta2 ** step;
   const keep = fr(1 - h.learningRate * h.decay);
   const decay = h.decay !== 0;
+  const js = adamJs(b1, a1, b2, a2, eps, bc1, bc2, keep, decay, h.learningRate, lazy);
+  const negStep = lazy ? fr(-(h.learningRate * Math.sqrt(bc2)) / bc1) : fr(-h.learningRate / bc1);
+  const bc2Sqrt = fr(Math.sqrt(bc2));
+  if (memory === null) {
+    if (lazy) return js; // a few touched rows: not worth copying
+    const args: [number, number, number, number, number, number, number, number] = [b1, a1, b2, a2, eps, negStep, bc2Sqrt, keep];
+    return (p, g, slots, start, end) => {
+      if (!adamThroughScratch(p, g, slots[0], slots[1], start, end, args)) js(p, g, slots, start, end);
+    };
+  }
+  const simd = adamKernels(memory);
+  if (simd === null) return js;
+  const kernel = lazy ? simd.lazyAdam : simd.adam;
+  return (p, g, slots, start, end) => {
+    const body = (end - start) & ~3; // whole f32x4 groups; the JS loop does the rest
+    const at = (a: Float32Array) => a.byteOffset + 4 * start;
+    kernel(at(p), at(g), at(slots[0]), at(slots[1]), 4 * body, b1, a1, b2, a2, eps, negStep, bc2Sqrt, keep);
+    if (start + body < end) js(p, g, slots, start + body, end);
+  };
+}
+
+function adamJs(b1: number, a1: number, b2: number, a2: number, eps: number, bc1: number, bc2: number, keep: number, decay: boolean, learningRate: number, lazy: boolean): RangeUpdate {
   if (lazy) {
-    const negStep = fr(-(h.learningRate * Math.sqrt(bc2)) / bc1);
+    const negStep = fr(-(learningRate * Math.sqrt(bc2)) / bc1);
     return (p, g, [m, v], start, end) => {
       for (let i = start; i < end; i++) {
         const gi = g[i];
@@ -75,7 +98,7 @@ export function adamUpdater(h: AdamHyper & { learningRate: number; decay: number
       }
     };
   }
-  const negStep = fr(-h.learningRate / bc1);
+  const negStep = fr(-learningRate / bc1);
   const bc2Sqrt = fr(Math.sqrt(bc2));
   return (p, g, [m, v], start, end) => {
     for (let i = start; i < end; i++) {
@@ -117,8 +140,8 @@ export class FusedAdam extends FusedOptimizer {
     return ["m", "v"];
   }
 
-  protected override updater(step: number, lazy: boolean): RangeUpdate {
-    return adamUpdater({ learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, sparse: this.sparse, decay: 0 }, step, lazy);
+  protected override updater(step: number, lazy: boolean, memory: object | null): RangeUpdate {
+    return adamUpdater({ learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, sparse: this.sparse, decay: 0 }, step, lazy, memory);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -42,9 +42,9 @@ export class FusedAdamW extends FusedOptimizer {
     return ["m", "v"];
   }
 
-  protected override updater(step: number, lazy: boolean): RangeUpdate {
+  protected override updater(step: number, lazy: boolean, memory: object | null): RangeUpdate {
     const h = { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, sparse: this.sparse, decay: this.weightDecay };
-    return adamUpdater(h, step, lazy);
+    return adamUpdater(h, step, lazy, memory);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
