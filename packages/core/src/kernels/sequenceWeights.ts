@@ -8,7 +8,8 @@
  * Other backends get the same functions from tfjs ops.
  */
 import * as tf from "../tf";
-import { KERNEL_BACKENDS, allocate, view } from "./heap";
+import { KERNEL_BACKENDS, allocate, view, wasmMemory } from "./heap";
+import { sequenceSimd } from "./sequenceSimd";
 import { hasFastKernels } from "./embeddingLookup";
 
 /** `out[b, d] = Σ_t w[b, t] · x[b, t, d]` — `x` `[B, T, D]`, `w` `[B, T]` -> `[B, D]`. */
@@ -27,6 +28,11 @@ function weightedSumKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const out = view(backend, outInfo) as Float32Array;
   const xs = view(backend, x) as Float32Array;
   const ws = view(backend, w) as Float32Array;
+  const simd = d % 4 === 0 ? sequenceSimd(wasmMemory(backend)) : null;
+  if (simd !== null) {
+    simd.wsum(out.byteOffset, xs.byteOffset, ws.byteOffset, b, t, 4 * d);
+    return outInfo;
+  }
   const acc = new Float64Array(d);
   for (let i = 0; i < b; i++) {
     acc.fill(0);
@@ -49,6 +55,11 @@ function rowDotKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const out = view(backend, outInfo) as Float32Array;
   const xs = view(backend, x) as Float32Array;
   const qs = view(backend, q) as Float32Array;
+  const simd = d % 4 === 0 ? sequenceSimd(wasmMemory(backend)) : null;
+  if (simd !== null) {
+    simd.rowdot(out.byteOffset, xs.byteOffset, qs.byteOffset, b, t, 4 * d, perBatch ? 4 * d : 0);
+    return outInfo;
+  }
   for (let i = 0; i < b; i++) {
     const qBase = perBatch ? i * d : 0;
     for (let k = 0; k < t; k++) {
@@ -70,6 +81,11 @@ function outerScaleKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const out = view(backend, outInfo) as Float32Array;
   const ss = view(backend, s) as Float32Array;
   const qs = view(backend, q) as Float32Array;
+  const simd = d % 4 === 0 ? sequenceSimd(wasmMemory(backend)) : null;
+  if (simd !== null) {
+    simd.outer(out.byteOffset, ss.byteOffset, qs.byteOffset, b, t, 4 * d, perBatch ? 4 * d : 0);
+    return outInfo;
+  }
   for (let i = 0; i < b; i++) {
     const qBase = perBatch ? i * d : 0;
     for (let k = 0; k < t; k++) {

@@ -5,7 +5,8 @@
  * gradients (tfjs-wasm's broadcasting Add alone was ~13 ms of a 34 ms training step).
  */
 import * as tf from "../tf";
-import { KERNEL_BACKENDS, allocate, view } from "./heap";
+import { KERNEL_BACKENDS, allocate, view, wasmMemory } from "./heap";
+import { sequenceSimd } from "./sequenceSimd";
 import { SCATTER_ADD_ROWS, hasFastKernels } from "./embeddingLookup";
 
 /** Kernel name of the fused lookup. */
@@ -27,6 +28,11 @@ function forwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoM
   const w = view(backend, table) as Float32Array;
   const pe = view(backend, positions) as Float32Array;
   const ids = view(backend, indices);
+  const simd = dim % 4 === 0 ? sequenceSimd(wasmMemory(backend)) : null;
+  if (simd !== null) {
+    simd.tpl(out.byteOffset, w.byteOffset, ids.byteOffset, pe.byteOffset, b * t, t, 4 * dim, scale);
+    return outInfo;
+  }
   const fr = Math.fround;
   for (let i = 0, n = b * t; i < n; i++) {
     const src = ids[i] * dim;
