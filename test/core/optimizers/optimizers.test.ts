@@ -86,6 +86,29 @@ for (const backend of ["cpu", "wasm"] as const) {
       }
     });
 
+    it("a dense layer trained in place by adam() predicts with its current weights (tfjs-wasm caches packed dense weights per storage)", async () => {
+      seed(8);
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });
+      model.compile({ optimizer: adam(0.1), loss: "meanSquaredError" });
+      const x = tf.tensor2d([[1, 2, 3, 4], [0, -1, 0.5, 2]]);
+      const y = tf.tensor2d([[1, 0, 0], [0, 1, 0]]);
+      const before = (model.predict(x) as tf.Tensor).dataSync().slice();
+      for (let i = 0; i < 3; i++) await model.trainOnBatch(x, y);
+      const got = (model.predict(x) as tf.Tensor).dataSync();
+      const [w, b] = model.getWeights().map((t) => t.dataSync());
+      const xs = x.dataSync();
+      for (let r = 0; r < 2; r++) {
+        for (let j = 0; j < 3; j++) {
+          let v = b[j];
+          for (let k = 0; k < 4; k++) v += xs[r * 4 + k] * w[k * 3 + j];
+          expect(got[r * 3 + j]).toBeCloseTo(v, 5);
+        }
+      }
+      expect(Array.from(got)).not.toEqual(Array.from(before));
+      model.dispose();
+      tf.dispose([x, y]);
+    });
+
     it("the optimizers write in place without changing the tensor a variable was made from", () => {
       const x = tf.tensor1d([1, 2, 3]);
       const v = tf.variable(x);

@@ -8,7 +8,7 @@
  * the result (slower, same numbers).
  */
 import * as tf from "../tf";
-import { kernelBackendName, view, wasmMemory } from "../kernels/heap";
+import { kernelBackendName, markWritten, view, wasmMemory } from "../kernels/heap";
 import { touchedRows } from "../kernels/touchedRows";
 import { formatShape, typeError } from "../validate";
 
@@ -128,6 +128,7 @@ export abstract class FusedOptimizer extends tf.Optimizer {
       for (const r of rows.rows) update(p, g, slots, r * dim, (r + 1) * dim);
     }
     s.step = step;
+    if (fast) markWritten(backend, variable); // tfjs-wasm caches packed weights per storage id
     if (!fast) {
       tf.tidy(() => {
         variable.assign(tf.tensor(p, variable.shape, "float32"));
