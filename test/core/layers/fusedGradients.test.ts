@@ -17,6 +17,35 @@ for (const backend of ["cpu", "wasm"] as const) {
       await ready({ backend, quiet: true });
     });
 
+    it("transformerInput({ dropout: 0.25 }) in training zeroes about a quarter of the values and scales the rest by 1/0.75, and so does the gradient", () => {
+      seed(12);
+      const layer = transformerInput({ vocabSize: 50, dModel: 16, maxSeqLen: 40 });
+      const drop = transformerInput({ vocabSize: 50, dModel: 16, maxSeqLen: 40, dropout: 0.25, weights: layer.getWeights() });
+      const ids = tf.tensor2d(Array.from({ length: 32 * 40 }, (_, i) => (i * 7) % 50), [32, 40], "int32");
+      const plain = (layer.apply(ids) as tf.Tensor).dataSync();
+      const G = tf.ones([32, 40, 16]);
+      const before = tf.memory().numTensors;
+      const { value, grads } = tf.variableGrads(() => {
+        const out = drop.apply(ids, { training: true }) as tf.Tensor;
+        const v = out.dataSync();
+        let zeros = 0;
+        for (let i = 0; i < v.length; i++) {
+          if (v[i] === 0 && plain[i] !== 0) zeros++;
+          else expect(Math.abs(v[i] - plain[i] / 0.75)).toBeLessThan(1e-5 * Math.max(1, Math.abs(v[i])));
+        }
+        expect(Math.abs(zeros / v.length - 0.25)).toBeLessThan(0.02);
+        return tf.sum(tf.mul(out, G)) as tf.Scalar;
+      }, [drop.tokenWeight]);
+      // each token's gradient row is (kept count) / 0.75 per column: a multiple of 1/0.75
+      const g = grads[drop.tokenWeight.name].dataSync();
+      for (const v of g) expect(Math.abs(v * 0.75 - Math.round(v * 0.75))).toBeLessThan(1e-4);
+      tf.dispose([value, ...Object.values(grads)]);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([ids, G]);
+      layer.dispose();
+      drop.dispose();
+    });
+
     // dModel 8 runs the wasm SIMD loops, 5 the scalar ones
     for (const [positional, scale, dModel] of [["learned", true, 5], ["sinusoidal", false, 5], ["learned", false, 8], ["sinusoidal", true, 8]] as const) {
       it(`transformerInput({ dModel: ${dModel}, positional: "${positional}", scale: ${scale}, paddingIdx: 0 }): fused forward and gradients = embeddingLookup·s + PE composed from tfjs ops`, () => {

@@ -8,6 +8,7 @@ import { nextSeed } from "../backend/seed";
 import { positionalEncodingTable } from "../encoding";
 import { embeddingLookup } from "../kernels/embeddingLookup";
 import { tokenPositionLookup } from "../kernels/tokenPositionLookup";
+import { dropoutMask } from "../kernels/dropoutMask";
 import { withCheckedIndices } from "../kernels/checkIndices";
 import { checkInt, checkKeys, checkNumber, checkOneOf, typeError } from "../validate";
 import { LAYER_ARG_KEYS, type LayerArgs, type Shape, checkBool, firstInput, normalTable, normalizePaddingIdx, withDefaultName } from "./args";
@@ -155,7 +156,7 @@ export class TransformerInput extends EagerLayer {
         } else {
           x = tokenPositionLookup(table, checked, positions, { scale, paddingIdx: this.paddingIdx ?? -1 }, lookup); // [B, T, D]
         }
-        if (this.dropout > 0 && kwargs.training === true) x = tf.dropout(x, this.dropout, undefined, nextSeed());
+        if (this.dropout > 0 && kwargs.training === true) x = dropoutMask(x, this.dropout, nextSeed()); // tf.dropout's rule, a fast seeded mask
         return x;
       }),
     );
