@@ -12,6 +12,7 @@ export { InterruptedError, requestInterrupt, interruptRequested, clearInterrupt,
 export * from "./encoding";
 export * from "./kernels";
 export * from "./layers";
+export * from "./optimizers";
 export * from "./vectors";
 export * from "./io";
 export * from "./data";

@@ -10,6 +10,7 @@
 import * as tf from "../tf";
 import { KERNEL_BACKENDS, allocate, kernelBackendName, view } from "./heap";
 import { withCheckedIndices } from "./checkIndices";
+import { recordTouchedRows } from "./touchedRows";
 import { checkKeys, checkInt, typeError } from "../validate";
 
 /** Kernel name of the lookup (registered once, on import of `@embedlab/core`). */
@@ -116,10 +117,12 @@ function scatterAddRowsKernel({ inputs, backend, attrs }: { inputs: tf.NamedTens
       backend,
     }) as tf.TensorInfo; // [V, D]
     if (paddingIdx >= 0) view(backend, outInfo).fill(0, paddingIdx * dim, (paddingIdx + 1) * dim); // only padding ids wrote there
+    recordTouchedRows(outInfo.dataId, view(backend, indices), numRows, dim, paddingIdx);
     return outInfo;
   }
   const outInfo = allocate(backend, [numRows, dim], "float32", true); // [V, D]
   scatterAddRowsInto(view(backend, outInfo), view(backend, dy), view(backend, indices), dim, numRows, paddingIdx, scaleGradByFreq);
+  recordTouchedRows(outInfo.dataId, view(backend, indices), numRows, dim, paddingIdx);
   return outInfo;
 }
 
@@ -161,7 +164,9 @@ function fallbackLookup(table: tf.Tensor, ids: tf.Tensor, attrs: { numRows: numb
         const dim = table.shape[1] as number;
         const out = new Float32Array(attrs.numRows * dim);
         scatterAddRowsInto(out, dy.dataSync(), saved[0].dataSync(), dim, attrs.numRows, attrs.paddingIdx, attrs.scaleGradByFreq);
-        return [tf.tensor2d(out, [attrs.numRows, dim]), tf.zeros(saved[0].shape, "float32")];
+        const grad = tf.tensor2d(out, [attrs.numRows, dim]); // [V, D]
+        recordTouchedRows(grad.dataId, saved[0].dataSync(), attrs.numRows, dim, attrs.paddingIdx);
+        return [grad, tf.zeros(saved[0].shape, "float32")];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);

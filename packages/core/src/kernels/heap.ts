@@ -19,9 +19,14 @@ interface CpuBackendLike {
 }
 
 interface WasmBackendLike {
-  dataIdMap: { get(dataId: object): { memoryOffset: number; refCount: number } };
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number; refCount: number } };
+  dataIdNextNumber: number;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  wasm: { HEAPU8: Uint8Array };
+  wasm: {
+    HEAPU8: Uint8Array;
+    asm?: { memory?: object };
+    tfjs: { registerTensor(id: number, size: number, memoryOffset: number): void; disposeData(id: number): void };
+  };
 }
 
 /** Which of our kernel backends `backend` is, or `null` for any other (tensorflow, webgl…). */
@@ -73,4 +78,27 @@ export function allocate(backend: tf.KernelBackend, shape: number[], dtype: "flo
 /** How many tensors share this storage (variables share it with the tensor they were made from). */
 export function storageRefCount(backend: tf.KernelBackend, info: tf.TensorInfo): number {
   return backend.refCount(info.dataId);
+}
+
+/** The `WebAssembly.Memory` behind a wasm backend's heap (for modules that work in place on it), else `null`. */
+export function wasmMemory(backend: tf.KernelBackend): object | null {
+  if (kernelBackendName(backend) !== "wasm") return null;
+  return (backend as unknown as WasmBackendLike).wasm.asm?.memory ?? null;
+}
+
+/**
+ * Tells the backend that `info`'s values were changed in place. tfjs assumes tensors never change:
+ * tfjs-wasm caches XNNPACK operators (e.g. a dense layer's packed weights) under the storage's id,
+ * so after an in-place write the storage gets a fresh id (same memory), dropping those caches.
+ * A no-op on cpu, which caches nothing.
+ */
+export function markWritten(backend: tf.KernelBackend, info: tf.TensorInfo): void {
+  if (kernelBackendName(backend) !== "wasm") return;
+  const w = backend as unknown as WasmBackendLike;
+  const data = w.dataIdMap.get(info.dataId);
+  const size = info.shape.reduce((a, b) => a * b, 1);
+  w.wasm.tfjs.disposeData(data.id); // unregisters the id and its cached operators; the memory stays
+  const id = w.dataIdNextNumber++;
+  w.wasm.tfjs.registerTensor(id, size, data.memoryOffset);
+  data.id = id;
 }

@@ -5,6 +5,7 @@
  */
 import * as tf from "../tf";
 import { nextSeed } from "../backend/seed";
+import { rowDot, weightedSum } from "../kernels/sequenceWeights";
 import { checkKeys, checkOneOf, formatShape, typeError } from "../validate";
 import { LAYER_ARG_KEYS, type LayerArgs, type Shape, firstInput, withDefaultName } from "./args";
 
@@ -75,7 +76,7 @@ export class SequencePooling extends tf.layers.Layer {
       }
       const d = x.shape[2] as number;
       const q = (this.query as tf.LayerVariable).read(); // [D]
-      const scores = tf.div(tf.sum(tf.mul(x, q), 2), Math.sqrt(d)); // [B, T, D] · [D] -> [B, T]
+      const scores = tf.div(rowDot(x, q), Math.sqrt(d)); // [B, T, D] · [D] -> [B, T], one kernel each way
       const masked = tf.where(tf.cast(real, "bool"), scores, tf.fill([b, t], MASKED_SCORE)); // [B, T]
       return tf.mul(tf.softmax(masked, 1), real) as tf.Tensor2D; // a fully masked row -> zeros
     });
@@ -95,7 +96,7 @@ export class SequencePooling extends tf.layers.Layer {
         return tf.where(tf.broadcastTo(anyReal, pooled.shape), pooled, tf.zerosLike(pooled)); // all-masked rows -> 0
       }
       const w = this.attentionWeights(x, mask); // [B, T]
-      return tf.sum(tf.mul(x, tf.expandDims(w, 2)), 1); // [B, T, D] * [B, T, 1] -> [B, D]
+      return weightedSum(x, w); // Σ_t w[b, t] · x[b, t, :]: [B, T, D], [B, T] -> [B, D], no broadcasting gradients
     });
   }
 

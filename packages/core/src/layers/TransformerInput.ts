@@ -7,6 +7,8 @@ import { EagerLayer } from "./EagerLayer";
 import { nextSeed } from "../backend/seed";
 import { positionalEncodingTable } from "../encoding";
 import { embeddingLookup } from "../kernels/embeddingLookup";
+import { tokenPositionLookup } from "../kernels/tokenPositionLookup";
+import { dropoutMask } from "../kernels/dropoutMask";
 import { withCheckedIndices } from "../kernels/checkIndices";
 import { checkInt, checkKeys, checkNumber, checkOneOf, typeError } from "../validate";
 import { LAYER_ARG_KEYS, type LayerArgs, type Shape, checkBool, firstInput, normalTable, normalizePaddingIdx, withDefaultName } from "./args";
@@ -144,13 +146,17 @@ export class TransformerInput extends EagerLayer {
     const positions = this.positionTable;
     return withCheckedIndices(FN, ids, this.vocabSize, (checked) =>
       tf.tidy(() => {
-        let x = embeddingLookup(table, checked, { paddingIdx: this.paddingIdx ?? undefined }, FN); // [B, T] -> [B, T, D]
-        if (this.scale) x = tf.mul(x, Math.sqrt(this.dModel)); // √D keeps tokens and positions on a par
-        if (positions !== null) {
-          const pe = t === this.maxSeqLen ? positions : tf.slice(positions, [0, 0], [t, this.dModel]); // [T, D]
-          x = tf.add(x, pe); // [B, T, D] + [T, D] -> [B, T, D]
+        // One fused kernel on cpu/wasm: E[ids] · s + PE[:T] (√D keeps tokens and positions on a par)
+        const scale = this.scale ? Math.sqrt(this.dModel) : 1;
+        const lookup = () => embeddingLookup(table, checked, { paddingIdx: this.paddingIdx ?? undefined }, FN); // [B, T] -> [B, T, D]
+        let x: tf.Tensor;
+        if (positions === null) {
+          x = lookup(); // positional "none": nothing to add
+          if (this.scale) x = tf.mul(x, scale);
+        } else {
+          x = tokenPositionLookup(table, checked, positions, { scale, paddingIdx: this.paddingIdx ?? -1 }, lookup); // [B, T, D]
         }
-        if (this.dropout > 0 && kwargs.training === true) x = tf.dropout(x, this.dropout, undefined, nextSeed());
+        if (this.dropout > 0 && kwargs.training === true) x = dropoutMask(x, this.dropout, nextSeed()); // tf.dropout's rule, a fast seeded mask
         return x;
       }),
     );
