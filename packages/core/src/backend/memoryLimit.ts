@@ -183,28 +183,38 @@ const WAYS_OUT =
   "keep only the rows you need (loadVectors(path, { vocab }) or wv.toEmbedding({ vocab })), " +
   'switch to the cpu backend (await ready({ backend: "cpu" })), or install @tensorflow/tfjs-node for native memory';
 
+/** Below this, on backends other than wasm, the check is skipped (reading /proc/meminfo costs ~30 µs). */
+const SMALL = 64 * 2 ** 20;
+
 /**
- * Throws a `RangeError` in the house format when a tensor of `shape` can't fit the active backend:
+ * Throws a `RangeError` in the house format when tensors of `shapes` can't fit the active backend:
  * `embedding: expected the table [4000000, 300] (4.47 GiB of float32) to fit the wasm backend, at
  * most 3.93 GiB now (…), but got 4.47 GiB; keep only the rows you need (…), switch to the cpu
  * backend (…), or install @tensorflow/tfjs-node …`. Call it before allocating; nothing is allocated.
  *
  * @param fn the public function named in the message.
  * @param what the thing allocated, e.g. `"the table"`.
- * @param shape its shape (each dimension an integer ≥ 0).
- * @param count how many such tensors are made at once (e.g. one per category column). Defaults to 1.
+ * @param shapes its shape, or several shapes allocated together (one per category column).
+ * @param dtype defaults to `"float32"`.
+ * @example
+ * checkAllocation("embedding", "the table", [2_000_000, 300]); // throws on wasm when the heap is too full
  */
-export function checkAllocation(fn: string, what: string, shape: readonly number[], dtype: "float32" | "int32" | "bool" = "float32", count = 1): void {
+export function checkAllocation(
+  fn: string,
+  what: string,
+  shapes: readonly number[] | readonly (readonly number[])[],
+  dtype: "float32" | "int32" | "bool" = "float32",
+): void {
+  const list = (shapes.length > 0 && Array.isArray(shapes[0]) ? shapes : [shapes]) as readonly (readonly number[])[];
   const bytesPerElement = dtype === "bool" ? 1 : 4;
-  const elements = shape.reduce((a, b) => a * b, 1);
-  const bytes = elements * bytesPerElement * count;
+  const bytes = list.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1) * bytesPerElement, 0);
+  if (bytes < SMALL && tf.getBackend() !== "wasm") return;
   const limit = memoryLimit(bytesPerElement);
   if (bytes <= limit.bytes) return;
-  const many = count > 1 ? ` × ${count}` : "";
-  const where = limit.backend === "wasm" ? "the wasm backend" : `the ${limit.backend} backend`;
+  const where = `the ${limit.backend} backend`;
+  const shown = list.map((shape) => `[${shape.join(", ")}]`).join(" + ");
   throw new RangeError(
-    `${fn}: expected ${what} [${shape.join(", ")}]${many} (${formatGiB(bytes)} of ${dtype}) to fit ${where}, ` +
-      `at most ${formatGiB(limit.bytes)} now (${limit.reason}), ` +
-      `but got ${formatGiB(bytes)}; ${WAYS_OUT}`,
+    `${fn}: expected ${what} ${shown} (${formatGiB(bytes)} of ${dtype}) to fit ${where}, ` +
+      `at most ${formatGiB(limit.bytes)} now (${limit.reason}), but got ${formatGiB(bytes)}; ${WAYS_OUT}`,
   );
 }

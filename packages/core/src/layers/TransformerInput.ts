@@ -102,7 +102,7 @@ export class TransformerInput extends EagerLayer {
     if (this.tokens !== null) return;
     const d = this.dModel;
     this.tokens = this.addWeight(`${this.name}/embeddings`, [this.vocabSize, d], "float32", tf.initializers.zeros());
-    const init = normalTable(this.vocabSize, d, this.paddingIdx); // [V, D], like nn.Embedding
+    const init = normalTable(this.vocabSize, d, this.paddingIdx, "transformerInput"); // [V, D], like nn.Embedding; checks it fits
     this.tokens.write(init);
     init.dispose();
     if (this.positional === "learned") {
