@@ -121,15 +121,58 @@ export function fillNormal(out: Float32Array, seed: number): void {
   for (let start = 0; start < n; start += CHUNK) {
     const end = Math.min(n, start + CHUNK);
     let nr = 0;
-    // The hot loop: one xorshift128 step, one compare, one multiply (~99% of positions).
-    for (let i = start; i < end; i++) {
+    // The hot loop: one xorshift128 step, one compare, one multiply (~99% of positions). Unrolled
+    // four times so that each step overwrites the oldest of the four state words in place (the
+    // same sequence as shifting x <- y <- z <- v, without the moves): ~1.6× faster in V8.
+    const end4 = start + ((end - start) & ~3);
+    let i = start;
+    for (; i < end4; i += 4) {
+      let t = x ^ (x << 11);
+      x = v ^ (v >>> 19) ^ (t ^ (t >>> 8));
+      let hz = x >> 7; // bits 7..31: a signed 25-bit integer
+      let iz = x & (LAYERS - 1); // bits 0..6: the layer
+      if (Math.abs(hz) < kk[iz]) out[i] = hz * ww[iz];
+      else {
+        rejAt[nr] = i;
+        rejU[nr++] = x;
+      }
+      t = y ^ (y << 11);
+      y = x ^ (x >>> 19) ^ (t ^ (t >>> 8));
+      hz = y >> 7;
+      iz = y & (LAYERS - 1);
+      if (Math.abs(hz) < kk[iz]) out[i + 1] = hz * ww[iz];
+      else {
+        rejAt[nr] = i + 1;
+        rejU[nr++] = y;
+      }
+      t = z ^ (z << 11);
+      z = y ^ (y >>> 19) ^ (t ^ (t >>> 8));
+      hz = z >> 7;
+      iz = z & (LAYERS - 1);
+      if (Math.abs(hz) < kk[iz]) out[i + 2] = hz * ww[iz];
+      else {
+        rejAt[nr] = i + 2;
+        rejU[nr++] = z;
+      }
+      t = v ^ (v << 11);
+      v = z ^ (z >>> 19) ^ (t ^ (t >>> 8));
+      hz = v >> 7;
+      iz = v & (LAYERS - 1);
+      if (Math.abs(hz) < kk[iz]) out[i + 3] = hz * ww[iz];
+      else {
+        rejAt[nr] = i + 3;
+        rejU[nr++] = v;
+      }
+    }
+    for (; i < end; i++) {
+      // the last 0–3 positions: the same steps, shifting the state words
       const t = x ^ (x << 11);
       x = y;
       y = z;
       z = v;
       v = v ^ (v >>> 19) ^ (t ^ (t >>> 8));
-      const hz = v >> 7; // bits 7..31: a signed 25-bit integer
-      const iz = v & (LAYERS - 1); // bits 0..6: the layer
+      const hz = v >> 7;
+      const iz = v & (LAYERS - 1);
       if (Math.abs(hz) < kk[iz]) out[i] = hz * ww[iz];
       else {
         rejAt[nr] = i;
