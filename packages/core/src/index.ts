@@ -8,6 +8,8 @@ export { tf };
 export { ready, backendInfo, availableBackends, BACKENDS } from "./backend/ready";
 export type { BackendInfo, BackendName, ReadyOptions } from "./backend/ready";
 export { seed, isSeeded, nextSeed, mulberry32 } from "./backend/seed";
+export { memoryLimit, checkAllocation } from "./backend/memoryLimit";
+export type { MemoryLimit } from "./backend/memoryLimit";
 export { InterruptedError, requestInterrupt, interruptRequested, clearInterrupt, throwIfInterrupted, yieldToEventLoop } from "./backend/interrupt";
 export * from "./encoding";
 export * from "./kernels";

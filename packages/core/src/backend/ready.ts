@@ -4,6 +4,7 @@
  */
 import * as tf from "../tf";
 import { checkKeys, typeError } from "../validate";
+import { guardWasmHeap } from "./memoryLimit";
 
 /** The backends embedlab knows how to start. */
 export const BACKENDS = ["tensorflow", "wasm", "cpu"] as const;
@@ -91,6 +92,7 @@ async function start(name: BackendName): Promise<void> {
     throw new Error(`ready: backend "${name}" failed to initialise; available backends are ${availableBackends().join(", ")}`);
   }
   if (name === "cpu") silenceCpuBanner();
+  if (name === "wasm") guardWasmHeap(tf.backend()); // a too-big tensor throws a RangeError, never "memory access out of bounds"
 }
 
 function parseName(fn: string, arg: string, value: unknown): BackendName {

@@ -7,6 +7,7 @@
  * for float32, is faster.
  */
 import * as tf from "../tf";
+import { checkAllocation } from "../backend/memoryLimit";
 import { checkInt, checkKeys, checkOneOf, describe, position, rangeError, typeError } from "../validate";
 import { readIndices } from "./readIndices";
 
@@ -66,6 +67,8 @@ export function oneHot(indices: IndexInput, numClasses = -1, options: OneHotOpti
   }
   const size = N * C;
   if (size > 2 ** 31 - 1) throw rangeError(fn, "the output size", "< 2^31 elements", size);
+  // The output, plus (on wasm) the int32 result cast from, or (elsewhere) the JS buffer copied from.
+  checkAllocation(fn, "the output", dtype === "float32" ? [[...shape, C], [...shape, C]] : [[...shape, C]], dtype);
   if (C >= 2 && tf.getBackend() === "wasm") {
     // Every index is now checked, so wasm's native int32 kernel is safe, and 2-5× faster than
     // filling a JS buffer and copying it into the wasm heap. Its float32 output is the broken one:

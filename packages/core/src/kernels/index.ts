@@ -6,3 +6,4 @@ export type { BagMode, EmbeddingBagLookupOptions } from "./embeddingBagLookup";
 export { renormRows } from "./renormRows";
 export type { RenormOptions } from "./renormRows";
 export { checkIndices } from "./checkIndices";
+export { fillNormal } from "./fillNormal";

@@ -6,12 +6,12 @@
  */
 import * as tf from "../tf";
 import { EagerLayer } from "./EagerLayer";
-import { nextSeed } from "../backend/seed";
+import { checkAllocation } from "../backend/memoryLimit";
 import { LabelEncoder, hashEncode, type Label } from "../encoding";
 import { embeddingLookup } from "../kernels/embeddingLookup";
 import { checkIndices } from "../kernels/checkIndices";
 import { checkInt, checkKeys, describe, typeError } from "../validate";
-import { LAYER_ARG_KEYS, type LayerArgs, type Shape, fromConfigText, toConfigText, withDefaultName } from "./args";
+import { LAYER_ARG_KEYS, type LayerArgs, type Shape, fromConfigText, normalTable, tensorInitializer, toConfigText, withDefaultName } from "./args";
 
 /** One categorical column: exactly one of `numCategories`, `vocabulary` or `hashBuckets`. */
 export interface CategoryColumn {
@@ -134,12 +134,11 @@ export class CategoryEmbedding extends EagerLayer {
 
   override build(_inputShape: Shape | Shape[]): void {
     if (this.tables.length > 0) return;
+    // Every column's table is checked before any is made, so a refusal leaves nothing half-built.
+    checkAllocation(FN, "the tables", this.plans.map((p) => [p.rows, p.dim]));
     this.tables = this.plans.map((p, c) => {
-      const v = this.addWeight(`${this.name}/embeddings_${c}`, [p.rows, p.dim], "float32", tf.initializers.zeros());
-      const init = tf.randomNormal([p.rows, p.dim], 0, 1, "float32", nextSeed()); // [rows_c, D_c]
-      v.write(init);
-      init.dispose();
-      return v;
+      const init = normalTable(p.rows, p.dim, null, FN); // [rows_c, D_c], written in place
+      return this.addWeight(`${this.name}/embeddings_${c}`, [p.rows, p.dim], "float32", tensorInitializer(init));
     });
     this.built = true;
   }

@@ -18,6 +18,10 @@ import {
   normTypeToJSON,
   normalTable,
   normalizePaddingIdx,
+  readValues,
+  sharedHandle,
+  tableFromValues,
+  tensorInitializer,
   withDefaultName,
 } from "./args";
 
@@ -119,12 +123,11 @@ export class Embedding extends EagerLayer {
     if (this.table !== null) return;
     const shape = [this.numEmbeddings, this.embeddingDim]; // [V, D]
     // Named `<layer>/embeddings` explicitly: we build outside tfjs's name scope.
-    this.table = this.addWeight(`${this.name}/embeddings`, shape, "float32", tf.initializers.zeros());
-    if (!skipInit) {
-      const init = normalTable(this.numEmbeddings, this.embeddingDim, this.paddingIdx);
-      this.table.write(init);
-      init.dispose(); // the variable keeps its storage
-    }
+    // The variable takes over the initial table's storage: one [V, D] buffer, no zero-filled copy.
+    // fromPretrained hands over its matrix instead.
+    const init = pretrained ?? normalTable(this.numEmbeddings, this.embeddingDim, this.paddingIdx, FN);
+    pretrained = null;
+    this.table = this.addWeight(`${this.name}/embeddings`, shape, "float32", tensorInitializer(init));
     this.built = true;
   }
 
@@ -182,48 +185,49 @@ export class Embedding extends EagerLayer {
     const freeze = checkBool(fn, "options.freeze", options.freeze, true);
     const copy = checkBool(fn, "options.copy", options.copy, true);
     const shareTensor = !copy && matrix instanceof tf.Tensor && matrix.dtype === "float32" && matrix.rank === 2;
-    const { values, shape } = shareTensor ? { values: null, shape: (matrix as tf.Tensor).shape as [number, number] } : readMatrix(fn, matrix, options.shape);
     if (matrix instanceof tf.Tensor && options.shape !== undefined) throw typeError(fn, "options.shape", "absent for a tensor matrix", options.shape);
-    skipInit = true; // the matrix replaces the table: don't draw V × D random numbers first
-    let layer: Embedding;
+    // Shared: a second handle on the caller's storage (addWeight disposes the handle, not the storage).
+    // Copied: one copy, written straight into the backend's storage after the size check.
+    const table = shareTensor ? sharedHandle(matrix as tf.Tensor2D) : matrixTable(fn, matrix, options.shape);
+    pretrained = table; // build() takes it instead of drawing V × D random numbers
     try {
-      layer = new Embedding({
-      numEmbeddings: shape[0],
-      embeddingDim: shape[1],
-      paddingIdx: options.paddingIdx,
-      maxNorm: options.maxNorm,
-      normType: options.normType,
-      scaleGradByFreq: options.scaleGradByFreq,
-      trainable: !freeze,
-      ...(options.name !== undefined ? { name: options.name } : {}),
+      const layer = new Embedding({
+        numEmbeddings: table.shape[0],
+        embeddingDim: table.shape[1],
+        paddingIdx: options.paddingIdx,
+        maxNorm: options.maxNorm,
+        normType: options.normType,
+        scaleGradByFreq: options.scaleGradByFreq,
+        trainable: !freeze,
+        ...(options.name !== undefined ? { name: options.name } : {}),
       });
+      layer.sharedStorage = shareTensor;
+      return layer;
+    } catch (e) {
+      if (pretrained !== null) pretrained.dispose(); // bad options: the copy was never handed over
+      throw e;
     } finally {
-      skipInit = false;
+      pretrained = null;
     }
-    const table = layer.table as tf.LayerVariable;
-    if (shareTensor) {
-      table.write(matrix as tf.Tensor);
-      layer.sharedStorage = true;
-    } else {
-      const t = tf.tensor2d(values as Float32Array, shape);
-      table.write(t);
-      t.dispose();
-    }
-    return layer;
   }
 }
 tf.serialization.registerClass(Embedding);
 
-/** Set while `fromPretrained` constructs its layer: build then leaves the table at zeros. */
-let skipInit = false;
+/** Set while `fromPretrained` constructs its layer: `build` takes this tensor as the table. */
+let pretrained: tf.Tensor2D | null = null;
 
-/** Reads a pretrained matrix into a fresh `Float32Array` and its `[V, D]` shape; 1-D and ragged input throw. */
-function readMatrix(fn: string, matrix: PretrainedMatrix, shape?: [number, number]): { values: Float32Array; shape: [number, number] } {
+/**
+ * A float32 copy of a pretrained matrix as a fresh `[V, D]` tensor, written once into the backend's
+ * storage after checking it fits (`checkAllocation`); 1-D and ragged input throw.
+ */
+function matrixTable(fn: string, matrix: PretrainedMatrix, shape?: [number, number]): tf.Tensor2D {
   if (matrix instanceof tf.Tensor) {
     if (matrix.rank !== 2) throw typeError(fn, "matrix", "a 2-D tensor [numEmbeddings, embeddingDim]", matrix);
     if (matrix.dtype !== "float32" && matrix.dtype !== "int32") throw typeError(fn, "matrix", "a numeric 2-D tensor", matrix);
     if (matrix.shape[0] === 0 || matrix.shape[1] === 0) throw typeError(fn, "matrix", "a non-empty 2-D tensor", matrix);
-    return { values: Float32Array.from(matrix.dataSync()), shape: matrix.shape as [number, number] };
+    const source = matrix;
+    // The source is read after the table is allocated: on wasm, growing the heap moves every view.
+    return tableFromValues(fn, "the matrix", matrix.shape as [number, number], (out) => out.set(readValues(source)));
   }
   if (matrix instanceof Float32Array) {
     if (shape === undefined) throw typeError(fn, "options.shape", "[numEmbeddings, embeddingDim] for a flat Float32Array", shape);
@@ -233,7 +237,7 @@ function readMatrix(fn: string, matrix: PretrainedMatrix, shape?: [number, numbe
     if (v * d !== matrix.length) {
       throw new RangeError(`${fn}: expected matrix to have ${v} × ${d} = ${v * d} values for shape [${v}, ${d}], but got ${matrix.length}`);
     }
-    return { values: Float32Array.from(matrix), shape: [v, d] };
+    return tableFromValues(fn, "the matrix", [v, d], (out) => out.set(matrix));
   }
   if (!Array.isArray(matrix) || matrix.length === 0) throw typeError(fn, "matrix", "a 2-D tensor, nested rows or a Float32Array", matrix);
   const rows = matrix as readonly (readonly number[] | Float32Array)[];
@@ -243,7 +247,6 @@ function readMatrix(fn: string, matrix: PretrainedMatrix, shape?: [number, numbe
   }
   const d = first.length;
   if (d === 0) throw typeError(fn, "matrix", "rows of at least one number", first);
-  const values = new Float32Array(rows.length * d);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     if (!(Array.isArray(row) || row instanceof Float32Array)) throw typeError(fn, `matrix[${i}]`, "a row of numbers", row);
@@ -251,10 +254,11 @@ function readMatrix(fn: string, matrix: PretrainedMatrix, shape?: [number, numbe
     for (let j = 0; j < d; j++) {
       const x = row[j];
       if (typeof x !== "number") throw typeError(fn, `matrix[${i}][${j}]`, "a number", x);
-      values[i * d + j] = x;
     }
   }
-  return { values, shape: [rows.length, d] };
+  return tableFromValues(fn, "the matrix", [rows.length, d], (out) => {
+    for (let i = 0; i < rows.length; i++) out.set(rows[i], i * d);
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import { BAG_MODES, type BagMode, embeddingBagLookup } from "../kernels/embeddin
 import { withCheckedIndices } from "../kernels/checkIndices";
 import { renormRows } from "../kernels/renormRows";
 import { checkInt, checkKeys, checkOneOf, typeError } from "../validate";
-import { LAYER_ARG_KEYS, type LayerArgs, type Shape, checkBool, checkMaxNorm, checkNormType, normTypeToJSON, normalTable, normalizePaddingIdx, withDefaultName } from "./args";
+import { LAYER_ARG_KEYS, type LayerArgs, type Shape, checkBool, checkMaxNorm, checkNormType, normTypeToJSON, normalTable, normalizePaddingIdx, tensorInitializer, withDefaultName } from "./args";
 
 /** Options of {@link embeddingBag} (plus tfjs's `name`, `inputShape`, `trainable`…). */
 export interface EmbeddingBagArgs extends LayerArgs {
@@ -88,10 +88,9 @@ export class EmbeddingBag extends EagerLayer {
 
   override build(_inputShape: Shape | Shape[]): void {
     if (this.table !== null) return;
-    this.table = this.addWeight(`${this.name}/embeddings`, [this.numEmbeddings, this.embeddingDim], "float32", tf.initializers.zeros());
-    const init = normalTable(this.numEmbeddings, this.embeddingDim, this.paddingIdx); // [V, D]
-    this.table.write(init);
-    init.dispose(); // the variable keeps its storage
+    const init = normalTable(this.numEmbeddings, this.embeddingDim, this.paddingIdx, "embeddingBag"); // [V, D]
+    // The variable takes over init's storage: one [V, D] buffer, no zero-filled copy first.
+    this.table = this.addWeight(`${this.name}/embeddings`, [this.numEmbeddings, this.embeddingDim], "float32", tensorInitializer(init));
     this.built = true;
   }
 

@@ -3,6 +3,7 @@
  * √dModel) plus a positional encoding, then dropout, with a padding mask.
  */
 import * as tf from "../tf";
+import { checkAllocation } from "../backend/memoryLimit";
 import { EagerLayer } from "./EagerLayer";
 import { nextSeed } from "../backend/seed";
 import { positionalEncodingTable } from "../encoding";
@@ -103,6 +104,7 @@ export class TransformerInput extends EagerLayer {
   override build(_inputShape: Shape | Shape[]): void {
     if (this.tokens !== null) return;
     const d = this.dModel;
+    checkAllocation("transformerInput", "the token table", [this.vocabSize, d]); // before any allocation: a clear RangeError
     this.tokens = this.addWeight(`${this.name}/embeddings`, [this.vocabSize, d], "float32", tf.initializers.zeros());
     const init = normalTable(this.vocabSize, d, this.paddingIdx); // [V, D], like nn.Embedding
     this.tokens.write(init);

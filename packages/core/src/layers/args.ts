@@ -3,6 +3,9 @@
  */
 import * as tf from "../tf";
 import { nextSeed } from "../backend/seed";
+import { checkAllocation } from "../backend/memoryLimit";
+import { fillNormal } from "../kernels/fillNormal";
+import { allocate, kernelBackendName, view } from "../kernels/heap";
 import { checkBool as checkBoolean, checkInt, checkNumber, typeError } from "../validate";
 
 /** tfjs's `LayerArgs` (name, inputShape, batchInputShape, trainable, dtype…), which tfjs does not export by name. */
@@ -42,14 +45,82 @@ export function checkBool(fn: string, arg: string, value: unknown, fallback: boo
 /**
  * A fresh `[rows, dim]` table of N(0, 1) values, as PyTorch initialises `nn.Embedding`, seeded
  * through `nextSeed()` (so `seed()` fixes it), with row `paddingIdx` zeroed. The caller owns it.
+ *
+ * Checks first that the table fits the active backend (a `RangeError` naming `fn`, the size, the
+ * limit and the ways out). On `cpu` and `wasm` the numbers are written once, straight into the
+ * tensor's storage (no JS buffer, no copy into the wasm heap): peak memory is the table itself.
  */
-export function normalTable(rows: number, dim: number, paddingIdx: number | null): tf.Tensor2D {
-  const random = tf.randomNormal<tf.Rank.R2>([rows, dim], 0, 1, "float32", nextSeed()); // [V, D]
-  if (paddingIdx === null) return random;
-  const values = Float32Array.from(random.dataSync());
-  random.dispose();
-  values.fill(0, paddingIdx * dim, (paddingIdx + 1) * dim);
-  return tf.tensor2d(values, [rows, dim]); // [V, D]
+export function normalTable(rows: number, dim: number, paddingIdx: number | null, fn = "embedding", what = "the table"): tf.Tensor2D {
+  return tableFromValues(fn, what, [rows, dim], (values) => {
+    fillNormal(values, nextSeed()); // [V * D]; drawn after the size check, so a refusal leaves the seed stream alone
+    if (paddingIdx !== null) values.fill(0, paddingIdx * dim, (paddingIdx + 1) * dim);
+  });
+}
+
+/**
+ * A fresh float32 tensor of `shape` whose values `fill` writes, once, straight into the backend's
+ * storage (cpu: the tensor's typed array; wasm: its heap) after `checkAllocation` said it fits.
+ * Other backends get a JS buffer and one copy. The caller owns the tensor; a throwing `fill`
+ * leaves nothing behind.
+ */
+export function tableFromValues(fn: string, what: string, shape: [number, number], fill: (out: Float32Array) => void): tf.Tensor2D {
+  checkAllocation(fn, what, shape);
+  const backend = tf.backend();
+  if (kernelBackendName(backend) === null) {
+    const values = new Float32Array(shape[0] * shape[1]);
+    fill(values);
+    return tf.tensor2d(values, shape);
+  }
+  const info = allocate(backend, shape, "float32", false);
+  const t = tf.engine().makeTensorFromTensorInfo(info, backend) as tf.Tensor2D;
+  try {
+    fill(view(backend, info) as Float32Array); // the view is taken after the allocation (wasm heaps move when they grow)
+  } catch (e) {
+    t.dispose();
+    throw e;
+  }
+  return t;
+}
+
+/** A tensor's values without a copy on cpu and wasm (a live view: read it before allocating again). */
+export function readValues(t: tf.Tensor): tf.TypedArray {
+  const backend = tf.backend();
+  // refCount > 0: the tensor lives on the active backend (not on cpu from before `ready()`).
+  if (kernelBackendName(backend) !== null && backend.refCount(t.dataId) > 0) {
+    return view(backend, { dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+  }
+  return t.dataSync() as tf.TypedArray;
+}
+
+/**
+ * A second tensor on the same storage as `t` (no copy on any backend; `tf.clone` copies on wasm).
+ * Disposing it leaves `t` intact.
+ */
+export function sharedHandle<T extends tf.Tensor>(t: T): T {
+  const handle = tf.engine().makeTensorFromDataId(t.dataId, t.shape, t.dtype) as T;
+  tf.engine().backend.incRef(t.dataId); // the handle holds its own reference, as a variable would
+  return handle;
+}
+
+/** What `addWeight` needs of an initializer (tfjs does not export its `Initializer` class by name). */
+export type InitializerLike = Parameters<tf.layers.Layer["addWeight"]>[3];
+
+/**
+ * A tfjs initializer that hands over a tensor made beforehand, so `addWeight` wraps it in the
+ * variable without a zero-filled table first (a [2M, 300] table is 2.4 GB: one copy is plenty).
+ * `addWeight` disposes what the initializer returns once the variable shares its storage.
+ */
+export function tensorInitializer(value: tf.Tensor): InitializerLike {
+  let pending: tf.Tensor | null = value;
+  const apply = (shape: Shape): tf.Tensor => {
+    const v = pending;
+    if (v === null || v.shape.length !== shape.length || v.shape.some((d, i) => d !== shape[i])) {
+      throw new TypeError(`tensorInitializer: expected one call with shape [${value.shape.join(", ")}], but got [${shape.join(", ")}]`);
+    }
+    pending = null;
+    return v;
+  };
+  return { apply, getClassName: () => "EmbedlabTensorInitializer", getConfig: () => ({}) } as unknown as InitializerLike;
 }
 
 /** The first tensor of a layer's `inputs`. */

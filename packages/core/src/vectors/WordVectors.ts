@@ -5,6 +5,8 @@
 import * as tf from "../tf";
 import { checkInt, checkKeys, checkOneOf, rangeError, typeError } from "../validate";
 import { Embedding } from "../layers";
+import { tableFromValues } from "../layers/args";
+import { checkAllocation } from "../backend/memoryLimit";
 import type { LoadReport } from "./RowCollector";
 import type { WordIndex } from "./WordIndex";
 import { UnitRows, topK } from "./UnitRows";
@@ -208,6 +210,7 @@ export class WordVectors {
    */
   get vectors(): tf.Tensor2D {
     if (!this.tensor || this.tensor.isDisposed) {
+      checkAllocation("WordVectors.vectors", "the table", [this.size, this.dim]);
       this.tensor = tf.keep(tf.tensor2d(this.data, [this.size, this.dim], "float32"));
     }
     return this.tensor;
@@ -507,28 +510,35 @@ export class WordVectors {
       pad = checkInt(fn, "options.paddingIdx", options.paddingIdx, -V, V - 1);
       if (pad < 0) pad += V; // PyTorch: negative padding_idx counts from the end
     }
-    const matrix = new Float32Array(V * dim); // [V, D]
+    // The [V, D] table is checked against the backend's limit, then written once, in place, into
+    // the tensor the layer keeps (no JS copy first): a refusal costs nothing.
     let found = 0;
     const missing: string[] = [];
-    for (let i = 0; i < V; i++) {
-      const r = options.vocab === undefined ? i : this.lookup(itos[i], lower);
-      if (r >= 0) {
-        matrix.set(this.data.subarray(r * dim, (r + 1) * dim), i * dim);
-        found++;
-      } else {
-        if (missing.length < MAX_SHOWN_MISSING) missing.push(itos[i]);
-        if (i !== pad) fillUnknown(fn, unkInit, itos[i], matrix, i * dim, dim);
+    const table = tableFromValues(fn, "the table", [V, dim], (matrix) => {
+      for (let i = 0; i < V; i++) {
+        const r = options.vocab === undefined ? i : this.lookup(itos[i], lower);
+        if (r >= 0) {
+          matrix.set(this.data.subarray(r * dim, (r + 1) * dim), i * dim);
+          found++;
+        } else {
+          if (missing.length < MAX_SHOWN_MISSING) missing.push(itos[i]);
+          if (i !== pad) fillUnknown(fn, unkInit, itos[i], matrix, i * dim, dim);
+        }
       }
-    }
-    if (pad !== undefined) matrix.fill(0, pad * dim, (pad + 1) * dim); // the padding row starts at zero, as in nn.Embedding
-    const layer = Embedding.fromPretrained(matrix, {
-      shape: [V, dim],
-      freeze: options.freeze ?? true,
-      paddingIdx: pad,
-      maxNorm: options.maxNorm,
-      copy: false,
-      ...(options.name !== undefined ? { name: options.name } : {}),
+      if (pad !== undefined) matrix.fill(0, pad * dim, (pad + 1) * dim); // the padding row starts at zero, as in nn.Embedding
     });
+    let layer: Embedding;
+    try {
+      layer = Embedding.fromPretrained(table, {
+        freeze: options.freeze ?? true,
+        paddingIdx: pad,
+        maxNorm: options.maxNorm,
+        copy: false, // the layer takes this fresh table's storage
+        ...(options.name !== undefined ? { name: options.name } : {}),
+      });
+    } finally {
+      table.dispose(); // the layer's variable holds its own reference
+    }
     const coverage: VectorCoverage = { found, total: V, ratio: found / V, missing };
     return Object.assign(layer, { coverage });
   }

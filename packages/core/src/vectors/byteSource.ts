@@ -6,6 +6,7 @@ import { createReadStream, promises as fsp } from "node:fs";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { basename } from "node:path";
+import { throwIfInterrupted, yieldToEventLoop } from "../backend/interrupt";
 
 /** Chunk size for file reads: large enough that per-chunk overhead vanishes, small enough to stay cache-friendly. */
 export const CHUNK_BYTES = 4 << 20;
@@ -109,6 +110,10 @@ export class ByteSource {
 
   /** The next chunk (peeked chunks first), or `null` at the end. Reports progress. */
   async next(): Promise<Buffer | null> {
+    // A kernel interrupt stops the load between two chunks (~4 MB); the reader's state is local to
+    // the loadVectors call, so nothing half-made survives it.
+    await yieldToEventLoop();
+    throwIfInterrupted("loadVectors", `byte ${this.bytesRead}${this.total !== undefined ? ` of ${this.total}` : ""}`);
     const chunk = this.pending.length > 0 ? (this.pending.shift() as Buffer) : await this.pull();
     if (this.progress && this.bytesRead !== this.lastReported) {
       this.lastReported = this.bytesRead;

@@ -15,13 +15,14 @@
  */
 import { promises as fsp } from "node:fs";
 import { VectorFileError } from "./VectorFileError";
+import { throwIfInterrupted, yieldToEventLoop } from "../backend/interrupt";
 import { buildSlots, HashIndex, tableSize } from "./WordIndex";
 
 export const CACHE_MAGIC = "EMBVEC01";
 const HEADER_BYTES = 32;
 const ASCII = 1;
-/** fs reads stop at 2 GiB; read big tables in pieces. */
-const READ_PIECE = 1 << 30;
+/** fs reads stop at 2 GiB; read big tables in pieces (64 MiB: an interrupt lands within ~30 ms). */
+const READ_PIECE = 64 << 20;
 /** Parallel reads (libuv's thread pool has 4 threads by default). */
 const READ_PIECES = 4;
 
@@ -103,6 +104,10 @@ export async function readVectorCache(fn: string, path: string, name: string): P
       Array.from({ length: pieces }, async (_, k) => {
         const end = Math.min(bytes.length, (k + 1) * step);
         for (let done = k * step; done < end; ) {
+          // Between two reads of at most READ_PIECE bytes a kernel interrupt stops the load; the
+          // table being filled is local, so it is simply dropped.
+          await yieldToEventLoop();
+          throwIfInterrupted(fn, `byte ${layout.dataOffset + done} of ${size}`);
           const { bytesRead } = await fh.read(bytes, done, Math.min(READ_PIECE, end - done), layout.dataOffset + done);
           if (bytesRead === 0) throw new VectorFileError(fn, name, 0, undefined, "the cache file is truncated");
           done += bytesRead;

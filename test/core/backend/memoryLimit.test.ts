@@ -1,0 +1,137 @@
+import { describe, it, expect, beforeAll, afterEach } from "vitest";
+import {
+  tf,
+  ready,
+  seed,
+  memoryLimit,
+  checkAllocation,
+  embedding,
+  Embedding,
+  embeddingBag,
+  categoryEmbedding,
+  transformerInput,
+  oneHot,
+  WordVectors,
+} from "@embedlab/core";
+
+/** 2^22 × 2^11 float32 = 32 GiB: more than a typed array holds (16 GiB), and more than the wasm heap. */
+const HUGE = { rows: 2 ** 22, dim: 2 ** 11 };
+
+/** The parts every refusal names: size in GiB, the limit, and the three ways out. */
+function expectRefusal(f: () => unknown, fn: string, backend: string): void {
+  const before = tf.memory().numTensors;
+  let error: unknown;
+  try {
+    f();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(RangeError);
+  const message = (error as Error).message;
+  expect(message).toMatch(new RegExp(`^${fn.replace(/[.]/g, "\\.")}: expected .* \\(\\d+\\.\\d\\d GiB of (float32|int32)\\) to fit the ${backend} backend, at most \\d+\\.\\d\\d GiB now \\(.+\\), but got \\d+\\.\\d\\d GiB; `));
+  expect(message).toContain("loadVectors(path, { vocab })");
+  expect(message).toContain("wv.toEmbedding({ vocab })");
+  expect(message).toContain('ready({ backend: "cpu" })');
+  expect(message).toContain("@tensorflow/tfjs-node");
+  expect(message).not.toMatch(/out of bounds/);
+  expect(tf.memory().numTensors).toBe(before);
+}
+
+/** A fitting embedding still trains: one SGD step on a sum-of-squares loss lowers it. */
+function expectSmallTableTrains(): void {
+  seed(3);
+  const layer = embedding({ numEmbeddings: 50, embeddingDim: 8, paddingIdx: 0 });
+  const ids = tf.tensor2d([[1, 2, 3], [4, 0, 6]], [2, 3], "int32");
+  const opt = tf.train.sgd(0.1);
+  const loss = () => tf.tidy(() => tf.sum(tf.square(layer.apply(ids) as tf.Tensor)) as tf.Scalar);
+  const first = loss();
+  opt.minimize(loss, false);
+  const second = loss();
+  expect(second.dataSync()[0]).toBeLessThan(first.dataSync()[0]);
+  expect(layer.weight.arraySync()[0]).toEqual(new Array(8).fill(0)); // padding row: zero, no gradient
+  tf.dispose([first, second, ids]);
+  opt.dispose();
+  layer.dispose();
+}
+
+for (const backend of ["cpu", "wasm"] as const) {
+  describe(`memory limits on ${backend}`, () => {
+    beforeAll(async () => {
+      await ready({ backend, quiet: true });
+    });
+    afterEach(() => seed(null));
+
+    it("memoryLimit() names the active backend and a limit below its capacity", () => {
+      const limit = memoryLimit();
+      expect(limit.backend).toBe(backend);
+      expect(limit.bytes).toBeGreaterThan(2 ** 20);
+      expect(limit.bytes).toBeLessThanOrEqual(backend === "wasm" ? 2 ** 32 : 2 ** 34);
+      expect(limit.inUse).toBeGreaterThan(0);
+      expect(limit.reason.length).toBeGreaterThan(10);
+      if (backend === "wasm") {
+        expect(limit.capacity).toBe(4294901760); // 65536 pages of 64 KiB, less one
+        expect(limit.reason).toMatch(/^the wasm backend's 32-bit heap holds 4\.00 GiB, \d+\.\d\d GiB of it in use$/);
+      }
+    });
+
+    it("embedding({ numEmbeddings: 2^22, embeddingDim: 2^11 }) throws a RangeError naming 32.00 GiB, the limit and the ways out; a small table still trains", () => {
+      expectRefusal(() => embedding({ numEmbeddings: HUGE.rows, embeddingDim: HUGE.dim }), "embedding", backend);
+      expect(() => embedding({ numEmbeddings: HUGE.rows, embeddingDim: HUGE.dim })).toThrow(
+        /embedding: expected the table \[4194304, 2048\] \(32\.00 GiB of float32\) to fit/,
+      );
+      expectSmallTableTrains();
+    });
+
+    it("embeddingBag, categoryEmbedding, transformerInput and checkAllocation refuse a 32 GiB table the same way", () => {
+      expectRefusal(() => embeddingBag({ numEmbeddings: HUGE.rows, embeddingDim: HUGE.dim }), "embeddingBag", backend);
+      expectRefusal(() => categoryEmbedding({ embeddingDim: 4, columns: [{ numCategories: 10 }, { numCategories: HUGE.rows, embeddingDim: HUGE.dim }] }), "categoryEmbedding", backend);
+      expect(() => categoryEmbedding({ embeddingDim: 4, columns: [{ numCategories: 10 }, { numCategories: HUGE.rows, embeddingDim: HUGE.dim }] })).toThrow(
+        /expected the tables \[10, 4\] \+ \[4194304, 2048\] \(32\.00 GiB of float32\)/,
+      );
+      expectRefusal(() => transformerInput({ vocabSize: HUGE.rows, dModel: HUGE.dim, maxSeqLen: 8 }), "transformerInput", backend);
+      expectRefusal(() => checkAllocation("myTable", "the table", [HUGE.rows, HUGE.dim]), "myTable", backend);
+      expectSmallTableTrains();
+    });
+
+    it("a table that fits is not refused: checkAllocation passes for 1 MiB", () => {
+      expect(() => checkAllocation("embedding", "the table", [1024, 256])).not.toThrow();
+    });
+  });
+}
+
+describe("memory limits on wasm: the heap in use counts", () => {
+  beforeAll(async () => {
+    await ready({ backend: "wasm", quiet: true });
+  });
+
+  /**
+   * Takes all but `leave` bytes of the wasm heap with one block that is never written (its pages
+   * are never committed, so this costs address space, not memory). Returns a tensor to dispose.
+   */
+  function occupyHeap(leave: number): tf.Tensor {
+    const taken = Math.floor((memoryLimit().bytes - leave) / 4);
+    const backend = tf.backend() as unknown as { makeOutput(shape: number[], dtype: string): tf.TensorInfo };
+    return tf.engine().makeTensorFromTensorInfo(backend.makeOutput([taken], "float32"));
+  }
+
+  it("with the heap nearly full, fromPretrained, toEmbedding, oneHot and embedding refuse small tables, then work again once it is freed", () => {
+    const before = tf.memory().numTensors;
+    const block = occupyHeap(8 * 2 ** 20); // 8 MiB left (more when the block landed below the heap's size at start-up)
+    expect(memoryLimit().bytes).toBeLessThan(32 * 2 ** 20);
+    const matrix = new Float32Array(10_000 * 1000); // 40 MB: fits any empty heap
+    expectRefusal(() => Embedding.fromPretrained(matrix, { shape: [10_000, 1000] }), "Embedding.fromPretrained", "wasm");
+    const words = Array.from({ length: 10_000 }, (_, i) => `w${i}`);
+    const wv = new WordVectors(words, matrix);
+    expectRefusal(() => wv.toEmbedding(), "toEmbedding", "wasm");
+    expectRefusal(() => oneHot(new Int32Array(10_000), 1000), "oneHot", "wasm");
+    expectRefusal(() => embedding({ numEmbeddings: 10_000, embeddingDim: 1000 }), "embedding", "wasm");
+    // A raw tfjs op past the limit: a RangeError from the heap guard, never "memory access out of bounds".
+    expect(() => tf.zeros([10_000, 1000])).toThrow(/^wasm backend: expected a tensor to fit the wasm heap, at most \d+\.\d\d GiB now .*, but got 0\.04 GiB; keep only the rows you need/);
+    block.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const emb = wv.toEmbedding({ vocab: words.slice(0, 100) });
+    expect(emb.weight.shape).toEqual([100, 1000]);
+    emb.dispose();
+    expectSmallTableTrains();
+  });
+});
