@@ -3,6 +3,7 @@
 Started by test/display/kernel/harness.ts as `/usr/bin/python3 driver.py KERNEL_NAME`; reads one JSON
 request per line on stdin and answers one JSON line on stdout:
   {"op": "execute", "code": str, "stop_on_error": bool, "interrupt_after": seconds | null, "timeout": s}
+     interrupt_after counts from the cell's first stdout text (so the cell is surely running)
      -> {"status", "ename", "evalue", "stdout", "stderr", "display": [data...], "seconds"}
   {"op": "pipeline", "cells": [str...], "stop_on_error": bool, "timeout": s}
      sends every execute_request at once (as a client with a queue does), then collects the replies
@@ -26,10 +27,11 @@ def collect(kc, msg_ids, timeout, interrupt_after=None, km=None):
     idle = set()
     start = time.time()
     interrupted = interrupt_after is None
+    started = None  # when the first stdout text of the cell arrived
     while len(idle) < len(msg_ids) or any(r["status"] is None for r in results.values()):
         if time.time() - start > timeout:
             raise TimeoutError(f"no reply after {timeout} s")
-        if not interrupted and time.time() - start >= interrupt_after:
+        if not interrupted and started is not None and time.time() - started >= interrupt_after:
             km.interrupt_kernel()
             interrupted = True
         try:
@@ -43,6 +45,8 @@ def collect(kc, msg_ids, timeout, interrupt_after=None, km=None):
                 t, c = msg["msg_type"], msg["content"]
                 if t == "stream":
                     r[c["name"]] += c["text"]
+                    if c["name"] == "stdout" and started is None:
+                        started = time.time()
                 elif t in ("display_data", "update_display_data", "execute_result"):
                     # plotly.js itself (4.8 MB, in the first cell) is not what a test reads
                     r["display"].append({k: (f"<{len(v)} characters>" if isinstance(v, str) and len(v) > 100_000 else v) for k, v in c["data"].items()})

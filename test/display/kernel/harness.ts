@@ -17,7 +17,7 @@ export interface CellResult {
 export interface ExecuteOptions {
   /** Defaults to `true`, as Jupyter sends it. */
   stopOnError?: boolean;
-  /** Interrupt the kernel (SIGINT, as Jupyter's interrupt) this many seconds after sending. */
+  /** Interrupt the kernel (SIGINT, as Jupyter's interrupt) this many seconds after the cell's first stdout text. */
   interruptAfter?: number;
   /** Seconds. Defaults to 180. */
   timeout?: number;

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KernelClient } from "./harness";
 
 let k: KernelClient;
-const run = async (code: string, interruptAfter?: number) => k.execute(code, { stopOnError: false, interruptAfter });
+// an interrupted cell prints "started" first: the interrupt comes that many seconds after it
+const run = async (code: string, interruptAfter?: number) => k.execute(interruptAfter === undefined ? code : `console.log("started");\n${code}`, { stopOnError: false, interruptAfter });
 const value = async (code: string) => {
   const r = await run(code);
   expect(r.stderr).toBe("");
@@ -45,7 +46,7 @@ async function expectStoppedAt(stderr: string): Promise<void> {
 describe("a kernel interrupt", () => {
   it("stops model.fit with trainingView after the current batch: 'fit: interrupted at epoch e, step s'", async () => {
     await value("steps = 0;\nit0 = applied();\nconst tv = trainingView({ throttleMs: 500 });");
-    const r = await run("await model.fit(x, y, { epochs: 40, batchSize: 32, verbose: 0, callbacks: [tv, new tf.CustomCallback({ onBatchEnd: async () => { steps++; } })] });", 3);
+    const r = await run("await model.fit(x, y, { epochs: 40, batchSize: 32, verbose: 0, callbacks: [tv, new tf.CustomCallback({ onBatchEnd: async () => { steps++; } })] });", 2);
     expect(r.status).toBe("error");
     await expectStoppedAt(r.stderr);
     expect(await value("`${tv.stopped} ${tv.finished} ${tv.batches.length === steps}`")).toBe("true true true");
@@ -53,7 +54,7 @@ describe("a kernel interrupt", () => {
 
   it("stops model.fit without trainingView (callbacks as a plain { onBatchEnd } object)", async () => {
     await value("steps = 0;\nit0 = applied();");
-    const r = await run("await model.fit(x, y, { epochs: 40, batchSize: 32, verbose: 0, callbacks: { onBatchEnd: async () => { steps++; } } });", 3);
+    const r = await run("await model.fit(x, y, { epochs: 40, batchSize: 32, verbose: 0, callbacks: { onBatchEnd: async () => { steps++; } } });", 2);
     expect(r.status).toBe("error");
     await expectStoppedAt(r.stderr);
   });
@@ -64,6 +65,21 @@ const before = tf.memory().numTensors;
 const h = await model.fit(xs, ys, { epochs: 2, batchSize: 64, verbose: 0 });
 [h.epoch.length, tf.memory().numTensors - before].join(" ")`);
     expect(out).toBe("2 0");
+  });
+
+  it("stops a hand-written loop at trainingView's step(): 'training: interrupted at epoch e, step s'", async () => {
+    await value("const tv2 = trainingView({ throttleMs: 500 });"); // a failed cell's declarations are not kept
+    const r = await run(`for (let epoch = 0; epoch < 10000; epoch++) {
+  for (let b = 0; b < 10; b++) {
+    await tf.nextFrame();
+    tv2.step({ loss: 1 / (1 + b) });
+  }
+  tv2.epochEnd();
+}`, 2);
+    expect(r.status).toBe("error");
+    const m = /^InterruptedError: training: interrupted at epoch (\d+), step (\d+)\n/.exec(r.stderr);
+    expect(m, r.stderr).not.toBeNull();
+    expect(await value("`${tv2.stopped} ${tv2.finished} ${tv2.batches.length}`")).toBe(`true true ${(Number(m![1]) - 1) * 10 + Number(m![2])}`);
   });
 
   it("stops one of our loops (yieldToEventLoop + throwIfInterrupted) with its own message", async () => {

@@ -14,7 +14,8 @@
  *   every `model.fit` stops after its current batch and fails with "fit: interrupted at epoch e,
  *   step s" (`interruptibleFit.ts`); tslab's own interrupt (which ends the cell but leaves the
  *   computation running) only comes when nothing of ours took the request within a grace period;
- *   each cell starts with `clearInterrupt()`.
+ *   a request nobody took is cleared when its cell ends (`clearInterrupt()`), so no cell starts
+ *   with a stale one.
  * Importing it outside that setting does nothing but install the hook.
  */
 import * as path from "node:path";
@@ -98,6 +99,7 @@ let cellRunning = false;
  */
 export function interruptHandler(tslabInterrupt: () => void, graceMs = INTERRUPT_GRACE_MS): () => void {
   return () => {
+    if (!cellRunning) return; // idle: nothing to stop (and nothing left pending for the next cell)
     requestInterrupt();
     const cell = cellNumber;
     const poll = (waited: number): void => {
@@ -147,18 +149,20 @@ export function patchTslab(tslabBin: string): boolean {
   const handleExecute = proto?.handleExecute as ((...a: unknown[]) => Promise<{ status: string }>) | undefined;
   if (proto && handleExecuteImpl && handleExecute) {
     proto.handleExecuteImpl = async function (this: unknown, req: unknown, writeStream: unknown, writeDisplayData: WriteDisplayData) {
-      await backend;
-      if (!notebookInitialized()) {
-        markNotebookInitialized();
-        writeDisplayData({ data: initNotebookBundle(), metadata: {}, transient: {} }, false);
-      }
-      clearInterrupt();
+      // From here to the cell's end an interrupt is this cell's (even one that lands before its code
+      // starts); when the cell ends, a request nobody took is dropped, so every cell starts clear.
       cellNumber++;
       cellRunning = true;
       try {
+        await backend;
+        if (!notebookInitialized()) {
+          markNotebookInitialized();
+          writeDisplayData({ data: initNotebookBundle(), metadata: {}, transient: {} }, false);
+        }
         return await handleExecuteImpl.call(this, req, writeStream, writeDisplayData);
       } finally {
         cellRunning = false;
+        clearInterrupt();
       }
     };
     // tslab answers a failed cell by aborting every request that arrives in the next 200 ms (its
