@@ -17,8 +17,8 @@ export class InterruptCallback extends tf.Callback {
   private epoch = 0;
 
   override async onEpochBegin(epoch: number): Promise<void> {
+    // no check here: tfjs runs one more batch before it looks at stopTraining again
     this.epoch = epoch;
-    await this.check(0);
   }
 
   override async onBatchEnd(batch: number): Promise<void> {
