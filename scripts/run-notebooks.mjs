@@ -5,10 +5,11 @@
 //   node scripts/run-notebooks.mjs [--kernel NAME] [--out DIR] [--timeout S] a.ipynb ...
 //   (no notebook: every notebooks/*.ipynb)
 //
-// A failing tslab cell only prints to stderr and nbconvert reports an empty error, then the
-// kernel aborts the next requests; so nbconvert runs with --allow-errors and this script reads
-// the executed notebook itself: the first code cell with an error output or any stderr text fails
-// the run, with the cell number and the error text.
+// A failing tslab cell only prints to stderr and nbconvert reports an empty error; so nbconvert runs
+// with --allow-errors (stop_on_error: false, which the embedlab kernel honours: the cells after a
+// failure still run) and this script reads the executed notebook itself: the first code cell with
+// an error output or any stderr text fails the run, with the cell number and the error text, and
+// the message says how many other cells failed too.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
@@ -16,31 +17,41 @@ import { pathToFileURL } from "node:url";
 import { KERNEL_NAME, findPython, root } from "./lib.mjs";
 
 /** Thrown when a notebook's cell failed; `cell` is 1-based among all cells, as Jupyter shows them. */
+/** `otherFailures`: the cells after `cell` that failed too (the run goes on after a failure). */
 export class NotebookError extends Error {
-  constructor(notebook, cell, text, source) {
-    super(`${basename(notebook)}: cell ${cell} failed:\n${text.trim()}\n--- cell ${cell} source ---\n${source.trim()}`);
+  constructor(notebook, cell, text, source, otherFailures = []) {
+    const more = otherFailures.length ? `\n(cells ${otherFailures.map((f) => f.cell).join(", ")} failed too)` : "";
+    super(`${basename(notebook)}: cell ${cell} failed:\n${text.trim()}\n--- cell ${cell} source ---\n${source.trim()}${more}`);
     this.name = "NotebookError";
-    Object.assign(this, { notebook, cell, text, source });
+    Object.assign(this, { notebook, cell, text, source, otherFailures });
   }
 }
 
 const joinText = (t) => (Array.isArray(t) ? t.join("") : t ?? "");
 
-/** The first failed code cell of an executed notebook, or null. */
-export function findFailure(nb) {
+/** Every failed code cell of an executed notebook, in order: { cell, text, source }. */
+export function findFailures(nb) {
+  const failures = [];
   for (const [i, cell] of nb.cells.entries()) {
     if (cell.cell_type !== "code") continue;
     for (const out of cell.outputs ?? []) {
       if (out.output_type === "error") {
         const text = [`${out.ename}: ${out.evalue}`.replace(/^: $/, ""), ...(out.traceback ?? [])].join("\n").trim();
-        return { cell: i + 1, text: text || "(the kernel reported an error without text)", source: joinText(cell.source) };
+        failures.push({ cell: i + 1, text: text || "(the kernel reported an error without text)", source: joinText(cell.source) });
+        break;
       }
       if (out.output_type === "stream" && out.name === "stderr" && joinText(out.text).trim()) {
-        return { cell: i + 1, text: joinText(out.text), source: joinText(cell.source) };
+        failures.push({ cell: i + 1, text: joinText(out.text), source: joinText(cell.source) });
+        break;
       }
     }
   }
-  return null;
+  return failures;
+}
+
+/** The first failed code cell of an executed notebook, or null. */
+export function findFailure(nb) {
+  return findFailures(nb)[0] ?? null;
 }
 
 /**
@@ -68,8 +79,8 @@ export function runNotebook(path, { outDir = join(root, "build/notebooks"), kern
   const notebook = JSON.parse(readFileSync(ipynb, "utf8"));
   const conv = spawnSync(py, ["-m", "nbconvert", "--to", "html", "--output-dir", outDir, "--output", `${name}.html`, ipynb], common);
   if (conv.status !== 0) throw new Error(`run-notebooks: HTML export of ${name} failed:\n${conv.stderr}`);
-  const failure = findFailure(notebook);
-  if (failure) throw new NotebookError(src, failure.cell, failure.text, failure.source);
+  const [failure, ...others] = findFailures(notebook);
+  if (failure) throw Object.assign(new NotebookError(src, failure.cell, failure.text, failure.source, others), { notebook });
   return { ipynb, html, notebook };
 }
 

@@ -33,10 +33,15 @@ describe("scripts/run-notebooks", () => {
       err = e;
     }
     expect(err).toBeInstanceOf(NotebookError);
-    const e = err as { cell: number; text: string; message: string };
+    const e = err as { cell: number; text: string; message: string; otherFailures: { cell: number; text: string }[]; notebook: { cells: { outputs?: { text?: string[] }[] }[] } };
     expect(e.cell).toBe(3);
     expect(e.text).toMatch(/RangeError: deliberate failure in cell 3/);
     expect(e.message).toMatch(/^failing\.ipynb: cell 3 failed:/);
+    // the kernel honours stop_on_error: false, so the cells after the failure ran
+    expect((e.notebook.cells[3].outputs ?? []).flatMap((o) => o.text ?? []).join("")).toBe("ran after the failure 2\n");
+    expect(e.otherFailures.map((f) => f.cell)).toEqual([5]);
+    expect(e.otherFailures[0].text).toMatch(/Cannot find name 'undefinedName'/);
+    expect(e.message).toMatch(/\(cells 5 failed too\)$/);
   }, 180_000);
 
   it("reports a TypeScript compile error as a failed cell", () => {

@@ -19,6 +19,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { clearInterrupt, requestInterrupt, tf } from "@embedlab/core";
 import type { DisplayTarget, MimeBundle } from "./target";
+import { installInterruptibleFit } from "./kernel/interruptibleFit";
 
 interface DenoJupyter {
   /** Sends one IOPub message (Deno 2.9 sends it synchronously and returns nothing; older ones return a promise). */
@@ -137,6 +138,6 @@ export function installDenoTensorDisplay(render: (t: unknown) => MimeBundle): bo
 
 /** What display does on loading in Deno's Jupyter kernel (initNotebook.ts adds plotly.js and tensors). */
 export function installDenoKernel(): void {
-  installDenoInterrupt();
+  if (installDenoInterrupt()) installInterruptibleFit(); // model.fit stops at an interrupt, as in the embedlab kernel
   installDenoRequire();
 }

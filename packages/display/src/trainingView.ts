@@ -2,7 +2,7 @@
  * `trainingView()`: live loss/metric curves, a progress bar with ETA and a `stop()` flag, for
  * `model.fit` (as a tfjs callback) and for hand-written training loops.
  */
-import { tf, validate } from "@embedlab/core";
+import { interruptRequested, tf, throwIfInterrupted, validate } from "@embedlab/core";
 import { escapeHtml } from "./html";
 import { displayTarget } from "./target";
 import { LiveView } from "./liveView";
@@ -127,12 +127,22 @@ export class TrainingView extends tf.Callback {
     if (model) model.stopTraining = true;
   }
 
-  /** Hand-written loops: record one batch's logs (e.g. `{ loss }`). */
+  /**
+   * Hand-written loops: record one batch's logs (e.g. `{ loss }`). In the embedlab kernel, after an
+   * interrupt it publishes the final frame and throws `InterruptedError "training: interrupted at
+   * epoch e, step s"` (the step just recorded; the loop must `await` now and then so the interrupt
+   * can land). Under `model.fit` the kernel's fit does that instead.
+   */
   step(logs: Logs = {}): void {
     if (this.finished) throw new Error("TrainingView.step: training is done; create a new trainingView()");
     this.begin();
     this.batches.push({ step: this.batches.length + 1, epoch: this.epoch, logs: resolve(logs) });
     this.batchInEpoch++;
+    if (interruptRequested() && !(this as unknown as { model?: unknown }).model) {
+      this.stopped = true;
+      this.done();
+      throwIfInterrupted("training", `epoch ${this.epoch + 1}, step ${this.batchInEpoch}`);
+    }
     this.frame();
   }
 
