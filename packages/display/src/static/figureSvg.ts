@@ -22,6 +22,7 @@ import type { PlotArea } from "./refs";
 import { scatter } from "./scatter";
 import { drawScene } from "./scene3d";
 import { drawShapes } from "./shapes";
+import { mergeTextRuns } from "./textRuns";
 import type { ColorBar, LegendItem, TraceKind } from "./traceKind";
 
 /** The chart kinds drawn on cartesian axes, by plotly trace type. */
@@ -190,5 +191,5 @@ export function figureSvg(figure: FigureLike): FigureSvg {
   }
   if (skipped.length) out.push(svgText(4, height - 4, `(not drawn in this still image: ${skipped.join(", ")} traces)`, { size: 10, color: "#888" }));
   out.push("</svg>");
-  return { svg: out.join(""), width, height, skipped };
+  return { svg: mergeTextRuns(out.join("")), width, height, skipped };
 }

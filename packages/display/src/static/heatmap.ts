@@ -6,7 +6,7 @@
  * rectangles. Not re-exported.
  */
 import { toLinear, toPixel, type Axis } from "./axes";
-import { colorMapper, colorRange, luminance, parseColor, resolveScale } from "./colorscale";
+import { colorMapper, colorRange, luminance, resolveScale, sample } from "./colorscale";
 import { arr, num, obj, px, str, svgText, titleText, toNumber, type Obj } from "./figureData";
 import { encodePng } from "./pngEncode";
 import type { TraceKind } from "./traceKind";
@@ -79,7 +79,8 @@ export const heatmap: TraceKind = {
       const flipY = ys[ny] < ys[0];
       for (let r = 0; r < ny; r++) {
         for (let c = 0; c < nx; c++) {
-          const p = parseColor(color(z[r][c])) ?? [255, 255, 255];
+          const v = z[r][c];
+          const p = Number.isFinite(v) ? sample(scale, range[1] === range[0] ? 0.5 : (v - range[0]) / (range[1] - range[0])).map(Math.round) : [255, 255, 255];
           const row = flipY ? ny - 1 - r : r;
           const col = flipX ? nx - 1 - c : c;
           rgb.set([p[0], p[1], p[2]], (row * nx + col) * 3);
