@@ -262,3 +262,18 @@ describe("bundles", () => {
     expect(sent.map((b) => "image/png" in b)).toEqual([true, false, false, true, false, true]);
   });
 });
+
+describe("text runs", () => {
+  it("merge neighbouring same-style labels into one element and keep each label's position", async () => {
+    const { mergeTextRuns } = await import("../../packages/display/src/static/textRuns");
+    const svg = '<g><text x="1" y="2" font-size="12" fill="#444">a</text><text x="3" y="4" font-size="12" fill="#444">b</text><text x="5" y="6" font-size="10" fill="#444">c</text><text x="7" y="8" font-size="12" fill="#444" transform="rotate(-90 7 8)">d</text></g>';
+    expect(mergeTextRuns(svg)).toBe('<g><text font-size="12" fill="#444"><tspan x="1" y="2">a</tspan><tspan x="3" y="4">b</tspan></text><text x="5" y="6" font-size="10" fill="#444">c</text><text x="7" y="8" font-size="12" fill="#444" transform="rotate(-90 7 8)">d</text></g>');
+  });
+
+  it("re-render a heatmap whose values changed in place (no stale per-trace cache)", () => {
+    const fig = heatmapFigure([[0, 1]]);
+    const before = figureSvg(fig).svg;
+    ((fig.data[0] as { z: number[][] }).z[0] as number[]).reverse();
+    expect(figureSvg(fig).svg).not.toBe(before);
+  });
+});

@@ -54,7 +54,8 @@ export function figureSvg(figure: FigureLike): FigureSvg {
   const height = Math.round(num(layout.height, 450));
   const margin = obj(layout.margin);
   let [ml, mr, mt, mb] = [num(margin.l, 80), num(margin.r, 80), num(margin.t, 100), num(margin.b, 80)];
-  const traces = arr(figure.data).map(obj).filter((t) => t.visible !== false && t.visible !== "legendonly");
+  // Shallow copies: per-trace caches (heatmap.ts) then live for this call only, whatever the caller mutates later.
+  const traces = arr(figure.data).map((t) => ({ ...obj(t) })).filter((t) => t.visible !== false && t.visible !== "legendonly");
   const cart = traces.filter((t) => KINDS[traceType(t)]);
   const scene = traces.filter((t) => traceType(t) === "scatter3d");
   const skipped = [...new Set(traces.map(traceType).filter((ty) => !KINDS[ty] && ty !== "scatter3d"))];

@@ -11,8 +11,29 @@ import { arr, num, obj, px, str, svgText, titleText, toNumber, type Obj } from "
 import { encodePng } from "./pngEncode";
 import type { TraceKind } from "./traceKind";
 
+const grids = new WeakMap<Obj, { z: number[][]; range: [number, number] }>();
+
+/** `z` as numbers and the colour range, computed once per trace object (values, extents, draw and colour bar all need them). */
+function parsed(trace: Obj): { z: number[][]; range: [number, number] } {
+  let g = grids.get(trace);
+  if (!g) {
+    const z = arr(trace.z).map((row) => arr(row).map((v) => (v === null ? NaN : toNumber(v))));
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const row of z) {
+      for (const v of row) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+    g = { z, range: colorRange(trace, lo <= hi ? [lo, hi] : [], "z") };
+    grids.set(trace, g);
+  }
+  return g;
+}
+
 function grid(trace: Obj): number[][] {
-  return arr(trace.z).map((row) => arr(row).map((v) => (v === null ? NaN : toNumber(v))));
+  return parsed(trace).z;
 }
 
 function size(z: number[][]): [number, number] {
@@ -64,7 +85,7 @@ export const heatmap: TraceKind = {
     const [nx, ny] = size(z);
     if (!nx || !ny) return "";
     const scale = resolveScale(trace.colorscale, trace.reversescale);
-    const range = colorRange(trace, z.flat(), "z");
+    const range = parsed(trace).range;
     const color = colorMapper(scale, range);
     const xs = edges(xa, centres(trace, "x", nx), nx).map((u) => toPixel(xa, u));
     const ys = edges(ya, centres(trace, "y", ny), ny).map((u) => toPixel(ya, u));
@@ -74,16 +95,26 @@ export const heatmap: TraceKind = {
     const even = (p: number[]) => p.every((v, i) => i === 0 || Math.abs(v - p[i - 1] - (p[1] - p[0])) < 0.01);
     if (nx * ny > 1500 && !gx && !gy && even(xs) && even(ys) && z.every((r) => r.length === nx)) {
       // One raster, a pixel per cell, stretched with nearest-neighbour sampling; flipped as the axes are.
-      const rgb = new Uint8Array(nx * ny * 3);
+      // 1024 levels of the scale, looked up per cell (no per-cell colour strings).
+      const LEVELS = 1024;
+      const lut = new Uint8Array(LEVELS * 3);
+      for (let i = 0; i < LEVELS; i++) lut.set(sample(scale, i / (LEVELS - 1)).map(Math.round), i * 3);
+      const rgb = new Uint8Array(nx * ny * 3).fill(255);
       const flipX = xs[nx] < xs[0];
       const flipY = ys[ny] < ys[0];
+      const [lo, hi] = range;
       for (let r = 0; r < ny; r++) {
+        const row = z[r];
+        const base = (flipY ? ny - 1 - r : r) * nx;
         for (let c = 0; c < nx; c++) {
-          const v = z[r][c];
-          const p = Number.isFinite(v) ? sample(scale, range[1] === range[0] ? 0.5 : (v - range[0]) / (range[1] - range[0])).map(Math.round) : [255, 255, 255];
-          const row = flipY ? ny - 1 - r : r;
-          const col = flipX ? nx - 1 - c : c;
-          rgb.set([p[0], p[1], p[2]], (row * nx + col) * 3);
+          const v = row[c];
+          if (!Number.isFinite(v)) continue;
+          const t = hi === lo ? 0.5 : Math.min(1, Math.max(0, (v - lo) / (hi - lo)));
+          const k = Math.round(t * (LEVELS - 1)) * 3;
+          const o = (base + (flipX ? nx - 1 - c : c)) * 3;
+          rgb[o] = lut[k];
+          rgb[o + 1] = lut[k + 1];
+          rgb[o + 2] = lut[k + 2];
         }
       }
       const png = encodePng(rgb, nx, ny).toString("base64");
@@ -126,6 +157,6 @@ export const heatmap: TraceKind = {
 
   colorbar(trace) {
     if (trace.showscale === false) return null;
-    return { scale: resolveScale(trace.colorscale, trace.reversescale), range: colorRange(trace, grid(trace).flat(), "z"), title: titleText(obj(trace.colorbar).title) };
+    return { scale: resolveScale(trace.colorscale, trace.reversescale), range: parsed(trace).range, title: titleText(obj(trace.colorbar).title) };
   },
 };

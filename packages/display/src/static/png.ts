@@ -4,15 +4,13 @@
  */
 import { Resvg } from "@resvg/resvg-js";
 import { fontSetup } from "./fonts";
-import { isWide } from "./textMetrics";
 
-/** Whether the SVG's text has a character the Latin font lacks and the CJK font has. */
+/** Characters the Latin font lacks and the CJK font has (the ranges of `isWide`, and astral ones). */
+const WIDE_CHAR = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\ud800-\udbff]/;
+
+/** Whether the SVG's text has a character only the CJK font has. */
 function needsCjk(svg: string): boolean {
-  for (let i = 0; i < svg.length; i++) {
-    const c = svg.charCodeAt(i);
-    if (c >= 0x1100 && (isWide(c) || (c >= 0xd800 && c <= 0xdbff))) return true;
-  }
-  return false;
+  return WIDE_CHAR.test(svg);
 }
 
 /** PNG bytes of `svg` rendered at `scale` × its own size on a white background. */
