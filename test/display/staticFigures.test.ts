@@ -277,3 +277,34 @@ describe("text runs", () => {
     expect(figureSvg(fig).svg).not.toBe(before);
   });
 });
+
+describe("robustness", () => {
+  it("renders any mix of supported traces with odd values (nulls, strings, NaN, empty, one point) without throwing", async () => {
+    const fc = await import("fast-check");
+    const value = fc.oneof(fc.double({ noNaN: false, min: -1e6, max: 1e6 }), fc.constant(null), fc.constantFrom("a", "b", "王", "3"), fc.integer({ min: -5, max: 5 }));
+    const values = fc.array(value, { maxLength: 12 });
+    const trace = fc.oneof(
+      fc.record({ type: fc.constant("scatter"), x: values, y: values, mode: fc.constantFrom("lines", "markers", "markers+text", "lines+markers"), text: values }),
+      fc.record({ type: fc.constant("bar"), x: values, y: values, orientation: fc.constantFrom("v", "h") }),
+      fc.record({ type: fc.constant("histogram"), x: values, nbinsx: fc.integer({ min: 0, max: 60 }) }),
+      fc.record({ type: fc.constant("heatmap"), z: fc.array(values, { maxLength: 6 }), x: values, colorscale: fc.constantFrom("RdBu", "Viridis", "nope"), texttemplate: fc.constantFrom("", "%{z}") }),
+      fc.record({ type: fc.constant("scatter3d"), x: values, y: values, z: values, mode: fc.constant("markers") }),
+    );
+    const layout = fc.record({
+      width: fc.integer({ min: 50, max: 900 }),
+      height: fc.integer({ min: 50, max: 700 }),
+      yaxis: fc.record({ type: fc.constantFrom("-", "linear", "log", "category"), autorange: fc.constantFrom(true, "reversed") }),
+      xaxis: fc.record({ type: fc.constantFrom("-", "linear", "log", "category"), range: fc.constantFrom(undefined, [0, 1], ["a", "b"]) }),
+      title: fc.constantFrom("", "t", "標題<br>two"),
+    });
+    fc.assert(
+      fc.property(fc.array(trace, { maxLength: 4 }), layout, (data, l) => {
+        const r = figureSvg({ data, layout: l });
+        expect(r.svg.startsWith("<svg ")).toBe(true);
+        expect(r.svg).not.toMatch(/NaN|Infinity|undefined/);
+        expect(r.skipped).toEqual([]);
+      }),
+      { numRuns: 300, seed: 11 },
+    );
+  }, 60_000);
+});

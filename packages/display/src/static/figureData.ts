@@ -52,6 +52,7 @@ export const FONT_FAMILY = "'Open Sans', Arial, 'Liberation Sans', 'DejaVu Sans'
 
 /** Formats a pixel coordinate for SVG (2 decimals at most). */
 export function px(v: number): string {
+  if (!Number.isFinite(v)) return "0"; // never write NaN into the SVG (resvg would drop the whole element)
   const r = Math.round(v * 100) / 100;
   return Object.is(r, -0) ? "0" : String(r);
 }
@@ -71,6 +72,7 @@ export function plainLines(s: string): string[] {
 /** One `<text>` element; `lines` stack downwards from `y` (the first line's baseline). */
 export function svgText(x: number, y: number, text: string, o: { size?: number; color?: string; anchor?: "start" | "middle" | "end"; rotate?: number; weight?: string } = {}): string {
   const size = o.size ?? 12;
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return "";
   const lines = plainLines(text);
   const attrs = [`x="${px(x)}"`, `y="${px(y)}"`, `font-size="${px(size)}"`, `fill="${o.color ?? TEXT_COLOR}"`];
   if (o.anchor && o.anchor !== "start") attrs.push(`text-anchor="${o.anchor}"`);

@@ -51,8 +51,10 @@ function centres(trace: Obj, letter: "x" | "y", n: number): unknown[] {
 
 /** Cell edges in the axis's linear units: `n + 1` values. */
 function edges(axis: Axis, values: unknown[], n: number): number[] {
-  const lin = values.map((v) => toLinear(axis, v));
-  if (axis.type !== "category" && lin.length === n + 1) return lin;
+  let lin = values.map((v) => toLinear(axis, v));
+  // Missing or unplaceable coordinates: fall back to cell indices, as for a heatmap without x/y.
+  if (lin.length < n || lin.slice(0, n).some((u) => !Number.isFinite(u))) lin = Array.from({ length: n }, (_, i) => i);
+  if (axis.type !== "category" && lin.length === n + 1 && lin.every(Number.isFinite)) return lin;
   const c = lin.slice(0, n);
   while (c.length < n) c.push(c.length ? c[c.length - 1] + 1 : 0);
   if (n === 1) return [c[0] - 0.5, c[0] + 0.5];
@@ -125,7 +127,7 @@ export const heatmap: TraceKind = {
       for (let r = 0; r < ny; r++) {
         for (let c = 0; c < z[r].length; c++) {
           const fillColor = color(z[r][c]);
-          if (fillColor === "none") continue;
+          if (fillColor === "none" || ![xs[c], xs[c + 1], ys[r], ys[r + 1]].every(Number.isFinite)) continue;
           const x = Math.min(xs[c], xs[c + 1]) + gx / 2;
           const y = Math.min(ys[r], ys[r + 1]) + gy / 2;
           const w = Math.abs(xs[c + 1] - xs[c]) - gx;
@@ -146,6 +148,7 @@ export const heatmap: TraceKind = {
         for (let c = 0; c < z[r].length; c++) {
           if (!Number.isFinite(z[r][c])) continue;
           const label = fill(template, { z: z[r][c], x: xv[c], y: yv[r], text: text[r]?.[c] });
+          if (![xs[c], xs[c + 1], ys[r], ys[r + 1]].every(Number.isFinite)) continue;
           const cx = (xs[c] + xs[c + 1]) / 2;
           const cy = (ys[r] + ys[r + 1]) / 2;
           out.push(svgText(cx, cy + size * 0.35, label, { size, anchor: "middle", color: luminance(color(z[r][c])) < 0.5 ? "#fff" : "#444" }));
