@@ -43,9 +43,9 @@ export function markerSvg(symbol: string, x: number, y: number, size: number, fi
 
 /** plotly's `line.dash` as an SVG `stroke-dasharray` (scaled by the line width), or "". */
 export function dashArray(dash: string, width: number): string {
-  const w = Math.max(1, width);
+  const unit = Math.max(width, 3); // plotly: dash lengths in units of max(line width, 3) px
   const named: Record<string, number[]> = { dash: [3, 3], dot: [1, 1], dashdot: [3, 1, 1, 1], longdash: [5, 3], longdashdot: [5, 2, 1, 2] };
-  if (named[dash]) return named[dash].map((v) => px(v * 3 * w)).join(",");
+  if (named[dash]) return named[dash].map((v) => px(v * unit)).join(",");
   if (/^[\d.\s,px%]+$/.test(dash) && dash !== "solid") return dash.replace(/px/g, "");
   return "";
 }
