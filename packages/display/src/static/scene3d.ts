@@ -50,13 +50,25 @@ export function drawScene(traces: readonly Obj[], layout: Obj, plot: PlotArea): 
       out.push(`<line x1="${px(x1)}" y1="${px(y1)}" x2="${px(x2)}" y2="${px(y2)}" stroke="#ccc" stroke-width="1"/>`);
     }
   }
+  // Each axis title beside the one of its four parallel edges that sits outermost on screen (lowest for x and y).
   (["xaxis", "yaxis", "zaxis"] as const).forEach((key, k) => {
     const title = titleText(obj(scene[key]).title) || key[0];
-    const mid: V3 = [-1, -1, -1];
-    mid[k] = 0;
-    if (k === 2) [mid[0], mid[1]] = [1, -1];
-    const [x, y] = project(mid.map((v, i) => (i === k ? v : v * 1.18)) as V3);
-    out.push(svgText(x, y, title, { size: 13, anchor: "middle" }));
+    let best: [number, number] | null = null;
+    let bestScore = -Infinity;
+    for (const a of [-1, 1]) {
+      for (const b of [-1, 1]) {
+        const mid: V3 = [0, 0, 0];
+        const others = [0, 1, 2].filter((i) => i !== k);
+        mid[others[0]] = a;
+        mid[others[1]] = b;
+        const [x, y] = project(mid);
+        const score = Math.hypot(x - cx, y - cy) + (k < 2 ? 0.5 * (y - cy) : -0.5 * (x - cx));
+        if (score > bestScore) [bestScore, best] = [score, [x, y]];
+      }
+    }
+    const [x, y] = best as [number, number];
+    const d = Math.hypot(x - cx, y - cy) || 1;
+    out.push(svgText(x + ((x - cx) / d) * 22, y + ((y - cy) / d) * 22 + 4, title, { size: 13, anchor: "middle" }));
   });
   const drawn: { depth: number; svg: string }[] = [];
   traces.forEach((t, ti) => {
