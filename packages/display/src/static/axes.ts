@@ -121,6 +121,11 @@ export function setRange(axis: Axis, extents: readonly Extent[]): void {
     lo -= padLo * span;
     hi += padHi * span;
   }
+  if (axis.type === "category") {
+    // Categories are slots: never cut the first or last one in half (points and labels at the edge).
+    lo = Math.min(lo, Math.round(lo + 1e-9) - 0.5);
+    hi = Math.max(hi, Math.round(hi - 1e-9) + 0.5);
+  }
   axis.range = reversed ? [hi, lo] : [lo, hi];
 }
 
@@ -167,8 +172,9 @@ export function axisTicks(axis: Axis): { at: number[]; labels: string[]; angle: 
     if (axis.letter === "y") every = Math.max(1, Math.ceil((TICK_FONT + 2) / per));
     else {
       const widest = Math.max(0, ...idx.map((i) => textWidth(axis.categories[i], TICK_FONT)));
-      if (widest + 6 > per) angle = -30;
-      every = Math.max(1, Math.ceil((angle ? TICK_FONT * 1.6 : widest + 6) / per));
+      angle = givenAngle(axis) ?? (widest + 6 > per ? -30 : 0);
+      const sin = Math.abs(Math.sin((angle * Math.PI) / 180));
+      every = Math.max(1, Math.ceil((angle ? (TICK_FONT * 1.4) / Math.max(sin, 0.2) : widest + 6) / per));
     }
     const dtick = num(axis.layout.dtick, 0);
     if (dtick >= 1) every = Math.max(every, Math.round(dtick));
@@ -183,11 +189,29 @@ export function axisTicks(axis: Axis): { at: number[]; labels: string[]; angle: 
   const maxAbs = Math.max(...t.values.map(Math.abs), 0);
   const labels = t.values.map((v) => tickLabel(v, t.step, maxAbs));
   let angle = 0;
-  if (axis.letter === "x" && t.values.length > 1) {
-    const widest = Math.max(...labels.map((l) => textWidth(l, TICK_FONT)));
-    if (widest + 6 > len / t.values.length) angle = -30;
+  if (axis.letter === "x") {
+    const widest = Math.max(0, ...labels.map((l) => textWidth(l, TICK_FONT)));
+    angle = givenAngle(axis) ?? (t.values.length > 1 && widest + 6 > len / t.values.length ? -30 : 0);
   }
   return { at: t.values, labels, angle };
+}
+
+/** `layout.xaxis.tickangle` when it is a number. */
+function givenAngle(axis: Axis): number | null {
+  return typeof axis.layout.tickangle === "number" && Number.isFinite(axis.layout.tickangle) ? axis.layout.tickangle : null;
+}
+
+/** Extra left margin rotated x tick labels need (their ends reach left of the plot). */
+export function axisOverhang(axis: Axis, plotLeft: number): number {
+  if (axis.letter !== "x" || axis.layout.visible === false || axis.layout.showticklabels === false) return 0;
+  const { at, labels, angle } = axisTicks(axis);
+  if (!angle) return 0;
+  const cos = Math.abs(Math.cos((angle * Math.PI) / 180));
+  let need = 0;
+  at.forEach((u, i) => {
+    need = Math.max(need, textWidth(labels[i], TICK_FONT) * cos - (toPixel(axis, u) - plotLeft) + 4);
+  });
+  return need;
 }
 
 /** The room (px) tick labels and the title need beside the axis line. */
@@ -199,7 +223,7 @@ export function axisRoom(axis: Axis): number {
   if (showLabels && labels.length) {
     const widest = Math.max(...labels.map((l) => textWidth(l, TICK_FONT)));
     if (axis.letter === "y") tick = widest + 6;
-    else tick = angle ? widest * Math.sin(Math.PI / 6) + TICK_FONT + 6 : TICK_FONT + 6;
+    else tick = angle ? widest * Math.abs(Math.sin((angle * Math.PI) / 180)) + TICK_FONT + 6 : TICK_FONT + 6;
   }
   const title = titleText(axis.layout.title);
   return tick + (title ? TITLE_FONT + 14 : 0);
@@ -241,7 +265,7 @@ export function drawAxis(axis: Axis): string {
     });
     if (labels.length) {
       const widest = Math.max(...labels.map((l) => textWidth(l, TICK_FONT)));
-      room = axis.letter === "y" ? widest + 6 : angle ? widest * Math.sin(Math.PI / 6) + TICK_FONT + 6 : TICK_FONT + 6;
+      room = axis.letter === "y" ? widest + 6 : angle ? widest * Math.abs(Math.sin((angle * Math.PI) / 180)) + TICK_FONT + 6 : TICK_FONT + 6;
     }
   }
   const title = titleText(axis.layout.title);

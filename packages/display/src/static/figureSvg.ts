@@ -9,7 +9,7 @@
  * @example
  * const { svg, width, height } = figureSvg({ data: [{ type: "bar", x: ["a", "b"], y: [1, 2] }], layout: {} });
  */
-import { axisKey, axisRoom, drawAxis, drawGrid, makeAxis, placeAxis, setRange, type Axis, type Extent } from "./axes";
+import { axisKey, axisOverhang, axisRoom, drawAxis, drawGrid, makeAxis, placeAxis, setRange, type Axis, type Extent } from "./axes";
 import { annotationsInMargin } from "./annotationRoom";
 import { drawAnnotations } from "./annotations";
 import { bar } from "./bar";
@@ -123,6 +123,7 @@ export function figureSvg(figure: FigureLike): FigureSvg {
       if (room && a.letter === "y" && side === "left") left = Math.max(left, room + 6);
       if (room && a.letter === "x" && side === "bottom") bottom = Math.max(bottom, room + 6);
     }
+    for (const a of axes.values()) left = Math.max(left, axisOverhang(a, ml));
     ml = Math.max(ml, left);
     mb = Math.max(mb, bottom + legendBelow);
   }

@@ -1,5 +1,5 @@
 /**
- * Marker symbols (circle, square, diamond, triangles, star, cross, x) as SVG, with `-open`
+ * Marker symbols (circle, square, diamond, triangles, star, cross, x, line-ew, line-ns) as SVG, with `-open`
  * variants. Not re-exported.
  */
 import { px } from "./figureData";
@@ -34,6 +34,10 @@ export function markerSvg(symbol: string, x: number, y: number, size: number, fi
       const t = r * 0.4;
       return poly([[-t, -r], [t, -r], [t, -t], [r, -t], [r, t], [t, t], [t, r], [-t, r], [-t, t], [-r, t], [-r, -t], [-t, -t]]);
     }
+    case "line-ew":
+      return `<path d="M${px(x - r)},${px(y)}L${px(x + r)},${px(y)}" stroke="${fill}" stroke-width="${px(Math.max(1, stroke?.width || 1))}" fill="none"${op}/>`;
+    case "line-ns":
+      return `<path d="M${px(x)},${px(y - r)}L${px(x)},${px(y + r)}" stroke="${fill}" stroke-width="${px(Math.max(1, stroke?.width || 1))}" fill="none"${op}/>`;
     case "x":
       return `<path d="M${px(x - r)},${px(y - r)}L${px(x + r)},${px(y + r)}M${px(x - r)},${px(y + r)}L${px(x + r)},${px(y - r)}" stroke="${fill}" stroke-width="${px(Math.max(1.5, r / 2))}" fill="none"${op}/>`;
     default:
