@@ -2,7 +2,7 @@
  * SVG → PNG with resvg (`@resvg/resvg-js`: Rust's resvg behind N-API, the binary shipped inside a
  * per-platform npm package, no browser, no system libraries) and the fonts from fonts.ts. Not re-exported.
  */
-import { Resvg } from "@resvg/resvg-js";
+import type { Resvg as ResvgClass } from "@resvg/resvg-js";
 import { fontSetup } from "./fonts";
 
 /** Characters the Latin font lacks and the CJK font has (the ranges of `isWide`, and astral ones). */
@@ -13,8 +13,14 @@ function needsCjk(svg: string): boolean {
   return WIDE_CHAR.test(svg);
 }
 
+let ResvgCtor: typeof ResvgClass | undefined;
+
 /** PNG bytes of `svg` rendered at `scale` × its own size on a white background. */
 export function svgToPng(svg: string, scale = 1): Buffer {
+  // Loaded on first use: a runtime that cannot load the native addon loses static images only
+  // (View catches the error), not the whole display package.
+  ResvgCtor ??= (require("@resvg/resvg-js") as { Resvg: typeof ResvgClass }).Resvg;
+  const Resvg = ResvgCtor;
   const fonts = fontSetup();
   const r = new Resvg(svg, {
     font: { fontFiles: fonts.cjkFile && needsCjk(svg) ? [...fonts.files, fonts.cjkFile] : fonts.files, loadSystemFonts: fonts.system, defaultFontFamily: fonts.defaultFamily, defaultFontSize: 12 },
