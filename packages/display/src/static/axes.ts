@@ -181,6 +181,26 @@ export function axisTicks(axis: Axis): { at: number[]; labels: string[]; angle: 
     const at = idx.filter((i) => i % every === 0);
     return { at, labels: at.map((i) => axis.categories[i]), angle };
   }
+  const tickvals = arr(axis.layout.tickvals);
+  if (tickvals.length && str(axis.layout.tickmode, "array") === "array") {
+    // Explicit ticks (views label category positions this way): every one in range, thinned only where labels would overlap.
+    const ticktext = arr(axis.layout.ticktext);
+    let ticks = tickvals
+      .map((v, i) => ({ u: axis.type === "log" ? Math.log10(toNumber(v)) : toLinear(axis, v), text: ticktext[i] !== undefined ? String(ticktext[i]) : String(v) }))
+      .filter((t) => Number.isFinite(t.u) && t.u >= lo - 1e-9 && t.u <= hi + 1e-9);
+    const per = ticks.length > 1 ? len / ((hi - lo) || 1) * Math.min(...ticks.slice(1).map((t, i) => Math.abs(t.u - ticks[i].u) || Infinity)) : len;
+    let angle = 0;
+    let every = 1;
+    if (axis.letter === "y") every = Math.max(1, Math.ceil((TICK_FONT + 1) / per));
+    else {
+      const widest = Math.max(0, ...ticks.map((t) => textWidth(t.text, TICK_FONT)));
+      angle = givenAngle(axis) ?? (widest + 6 > per ? -30 : 0);
+      const sin = Math.abs(Math.sin((angle * Math.PI) / 180));
+      every = Math.max(1, Math.ceil((angle ? (TICK_FONT * 1.4) / Math.max(sin, 0.2) : widest + 6) / per));
+    }
+    ticks = ticks.filter((_, i) => i % every === 0);
+    return { at: ticks.map((t) => t.u), labels: ticks.map((t) => t.text), angle };
+  }
   if (axis.type === "log") {
     const at = logTicks(lo, hi, len);
     return { at, labels: at.map(logTickLabel), angle: 0 };
