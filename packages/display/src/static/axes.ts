@@ -56,8 +56,24 @@ export function autotype(values: readonly unknown[]): "linear" | "category" {
   return strings > numbers ? "category" : "linear";
 }
 
-/** Creates an axis whose type and categories come from `values` (all traces' values on it, in order). */
-export function makeAxis(id: string, layoutAxis: Obj, values: readonly unknown[]): Axis {
+/** The domain `layout.grid` (rows × columns, "independent" axes x, x2, … / y, y2, …) gives axis `id`, or null. */
+function gridDomain(id: string, grid: Obj): [number, number] | null {
+  const rows = num(grid.rows, 0);
+  const cols = num(grid.columns, 0);
+  if (rows < 1 || cols < 1 || (rows === 1 && cols === 1)) return null;
+  const n = Number(id.slice(1) || "1") - 1;
+  if (!(n >= 0 && n < rows * cols)) return null;
+  const [r, c] = [Math.floor(n / cols), n % cols];
+  if (id[0] === "x") {
+    const g = num(grid.xgap, 0.2) / 2;
+    return [(c + g) / cols, (c + 1 - g) / cols];
+  }
+  const g = num(grid.ygap, 0.3) / 2;
+  return [1 - (r + 1 - g) / rows, 1 - (r + g) / rows];
+}
+
+/** Creates an axis whose type and categories come from `values` (all traces' values on it, in order); `grid` is `layout.grid`. */
+export function makeAxis(id: string, layoutAxis: Obj, values: readonly unknown[], grid: Obj = {}): Axis {
   const given = str(layoutAxis.type, "-");
   const type = given === "linear" || given === "log" || given === "category" ? given : autotype(values);
   const categories: string[] = [];
@@ -75,7 +91,7 @@ export function makeAxis(id: string, layoutAxis: Obj, values: readonly unknown[]
     if (order === "category descending") categories.sort().reverse();
   }
   const d = arr(layoutAxis.domain);
-  const domain: [number, number] = d.length === 2 ? [num(d[0], 0), num(d[1], 1)] : [0, 1];
+  const domain: [number, number] = d.length === 2 ? [num(d[0], 0), num(d[1], 1)] : (gridDomain(id, grid) ?? [0, 1]);
   return { id, letter: id[0] as "x" | "y", layout: layoutAxis, type, categories, range: [0, 1], p0: 0, p1: 1, position: 0, domain };
 }
 

@@ -71,7 +71,7 @@ export function figureSvg(figure: FigureLike): FigureSvg {
   }
   if (!scene.length && !values.size) ["x", "y"].forEach((id) => values.set(id, []));
   const axes = new Map<string, Axis>();
-  for (const [id, v] of values) axes.set(id, makeAxis(id, obj(layout[axisKey(id)]), v));
+  for (const [id, v] of values) axes.set(id, makeAxis(id, obj(layout[axisKey(id)]), v, obj(layout.grid)));
   const extents = new Map<string, Extent[]>();
   for (const t of cart) {
     const [xid, yid] = pairOf(t);
@@ -104,7 +104,9 @@ export function figureSvg(figure: FigureLike): FigureSvg {
     const plot = { left: ml, top: mt, right: Math.max(ml + 20, width - mr), bottom: Math.max(mt + 20, height - mb) };
     for (const a of axes.values()) placeAxis(a, plot);
     for (const a of axes.values()) {
-      const anchorId = str(a.layout.anchor, a.letter === "x" ? "y" : "x");
+      // Default anchor: the other letter with the same number (x2 ↔ y2, as subplots pair them), else x / y.
+      const twin = `${a.letter === "x" ? "y" : "x"}${a.id.slice(1)}`;
+      const anchorId = str(a.layout.anchor, axes.has(twin) ? twin : a.letter === "x" ? "y" : "x");
       const anchor = axes.get(anchorId);
       const side = str(a.layout.side, a.letter === "x" ? "bottom" : "left");
       if (a.letter === "x") a.position = anchor ? (side === "top" ? anchor.p1 : anchor.p0) : side === "top" ? plot.top : plot.bottom;

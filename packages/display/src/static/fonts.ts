@@ -54,7 +54,9 @@ export function fontSetup(refresh = false): FontSetup {
   const latin = LATIN.find(([f]) => existsSync(f));
   const cjk = CJK.find((f) => existsSync(f));
   const extra = (process.env.EMBEDLAB_FONT_FILES ?? "").split(delimiter).filter((f) => f && existsSync(f));
-  const files = [...(latin ? [latin[0]] : []), ...extra];
+  // DejaVu Sans as well when the first choice is another font: it covers what Liberation lacks (ᵢ, ₂, arrows, maths).
+  const dejavu = LATIN.find(([f, family]) => family === "DejaVu Sans" && existsSync(f));
+  const files = [...(latin ? [latin[0]] : []), ...(dejavu && dejavu !== latin ? [dejavu[0]] : []), ...extra];
   cached = { files, cjkFile: cjk, defaultFamily: latin ? latin[1] : "sans-serif", cjk: cjk !== undefined || extra.length > 0, system: !latin && !extra.length };
   return cached;
 }
