@@ -72,6 +72,20 @@ if (needApt.length) {
   }
 }
 
+// 3b. A CJK font for the static figure images (packages/display/src/static/fonts.ts lists what it
+// uses): Debian's small fonts-droid-fallback when no known CJK font is there. Without one, CJK labels
+// in static images are blank; nothing else needs it, so elsewhere this only says so.
+const cjkFonts = ["/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/System/Library/Fonts/PingFang.ttc", "C:\\Windows\\Fonts\\msyh.ttc"];
+if (!cjkFonts.some((f) => existsSync(f))) {
+  if (isRoot() && isDebianLike()) {
+    say("installing Debian package fonts-droid-fallback (CJK text in static figure images)");
+    if (!needApt.length) run("apt-get", ["update", "-qq"]);
+    run("apt-get", ["install", "-y", "-qq", "fonts-droid-fallback"], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  } else {
+    say("no CJK font found: CJK labels in static figure images will be blank (Debian/Ubuntu: apt-get install fonts-droid-fallback; or set EMBEDLAB_FONT_FILES)");
+  }
+}
+
 // 4. The kernelspec "TypeScript (embedlab)", running this checkout's tslab: (re)installed whenever
 // the registered one differs from what this checkout would write (another clone may have replaced it).
 const cli = join(root, "packages/display/bin/embedlab.js");

@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { randomBytes } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { buildDir, buildDisplay, freePort, htmlOutputs, installKernel, launchChromium, PYTHON, root } from "./setup";
+import { staticFigureChecks } from "./staticFigures";
 
 interface Executed {
   ipynb: string;
@@ -104,6 +105,9 @@ describe("the embedlab kernel", () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  // Exports without JavaScript, JupyterLab 4's renderers trusted and untrusted: test/browser/staticFigures.ts.
+  staticFigureChecks(() => ({ browser, executed }));
 
   it("a figure without plotly.js says \"run initNotebook() first\" instead of staying blank", async () => {
     const { figureHtml } = await import("@embedlab/display");

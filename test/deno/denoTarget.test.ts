@@ -40,7 +40,7 @@ describe("display under Deno's Jupyter kernel", () => {
     show(v, { displayId: "d1" });
     show(v, { displayId: "d1", update: true });
     expect(sent.map(([t]) => t)).toEqual(["display_data", "display_data", "update_display_data"]);
-    expect(Object.keys(sent[0][1].data as object).sort()).toEqual(["application/vnd.plotly.v1+json", "text/html", "text/plain"]);
+    expect(Object.keys(sent[0][1].data as object).sort()).toEqual(["application/vnd.plotly.v1+json", "image/png", "text/html", "text/plain"]);
     expect(sent[0][1].transient).toEqual({});
     expect(sent[2][1].transient).toEqual({ display_id: "d1" });
   });

@@ -31,15 +31,19 @@ afterEach(() => {
 });
 
 describe("show and bundles", () => {
-  it("show(view) publishes plotly JSON, HTML and text for a single figure", () => {
+  it("show(view) publishes plotly JSON, HTML, a PNG and text for a single figure", () => {
     const sent = capture();
     show(oneFigure());
     expect(sent).toHaveLength(1);
     const b = sent[0].bundle;
-    expect(Object.keys(b).sort()).toEqual([PLOTLY_MIME, "text/html", "text/plain"].sort());
+    expect(Object.keys(b)).toEqual([PLOTLY_MIME, "text/html", "image/png", "text/plain"]);
     expect(b[PLOTLY_MIME]).toEqual({ data: [{ type: "bar", x: [1], y: [2] }], layout: { height: 200 } });
     expect(b["text/plain"]).toBe("a bar");
-    expect(b["text/html"]).toMatch(/<div id="embedlab-fig-[0-9a-f]{8}-\d+" class="embedlab-figure" style="width:100%;min-height:200px">/);
+    expect(b["text/html"]).toMatch(/<div id="embedlab-fig-[0-9a-f]{8}-\d+" class="embedlab-figure" style="width:100%;min-height:0px"><img class="embedlab-static" alt="figure" width="700" height="200" /);
+    show(oneFigure(), { staticImages: false });
+    const plain = sent[1].bundle;
+    expect(Object.keys(plain)).toEqual([PLOTLY_MIME, "text/html", "text/plain"]);
+    expect(plain["text/html"]).toMatch(/<div id="embedlab-fig-[0-9a-f]{8}-\d+" class="embedlab-figure" style="width:100%;min-height:200px">/);
   });
 
   it("show honours Symbol.for(\"Jupyter.display\") and renders tensors as tables", () => {
@@ -68,7 +72,7 @@ describe("show and bundles", () => {
     capture();
     expect(() => show(1, { displayId: 3 } as never)).toThrow(/^show: expected options\.displayId to be a string, but got 3$/);
     expect(() => show(1, { update: true })).toThrow(/^show: expected options\.displayId to be a string when options\.update is true, but got undefined$/);
-    expect(() => show(1, { colour: 1 } as never)).toThrow(/^show: unknown option "colour"; allowed options are displayId, update$/);
+    expect(() => show(1, { colour: 1 } as never)).toThrow(/^show: unknown option "colour"; allowed options are displayId, update, staticImages$/);
     expect(() => setDisplayTarget({} as never)).toThrow(/^setDisplayTarget: expected target to be an object with a publish\(bundle\) method/);
   });
 

@@ -4,7 +4,18 @@
  */
 import { inspect } from "node:util";
 import { escapeHtml, scriptJson, VIEW_CSS } from "./html";
+import { staticImage, staticImagesEnabled, type StaticImage } from "./static/staticImage";
 import { displayTarget, printingLastValue, type MimeBundle } from "./target";
+
+/** Options of {@link View.toBundle} and {@link View.toHtml}. */
+export interface BundleOptions {
+  /**
+   * Whether each figure also carries a static PNG (for untrusted notebooks, previews, exports viewed
+   * without JavaScript). Defaults to `staticImagesEnabled()`: on unless `setStaticImages(false)` or
+   * `EMBEDLAB_STATIC_IMAGES=0`.
+   */
+  staticImages?: boolean;
+}
 
 /** A plotly figure spec (what `Plotly.newPlot(div, data, layout, config)` takes). */
 export interface PlotlyFigure {
@@ -41,12 +52,29 @@ function fnv1a(s: string): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
+/** The static image of a figure, or `null` when rendering fails (the interactive figure still works). */
+function stillOf(figure: PlotlyFigure): StaticImage | null {
+  try {
+    return staticImage(figure);
+  } catch (e) {
+    process.emitWarning(`embedlab: no static image for a figure: ${(e as Error).message}`);
+    return null;
+  }
+}
+
+/** The `<img>` of a static image (a data URL), at the figure's size, shrinking to narrow outputs. */
+function imgTag(image: StaticImage, alt: string): string {
+  return `<img class="embedlab-static" alt="${escapeHtml(alt)}" width="${image.width}" height="${image.height}" style="max-width:100%;height:auto" src="data:image/png;base64,${image.png.toString("base64")}">`;
+}
+
 /**
  * The HTML for one plotly figure: a sized `div` and a script that draws it once `window.Plotly`
- * exists (put there by `initNotebook()` or `saveHtml`), else replaces the placeholder with
- * "run initNotebook() first" instead of staying blank.
+ * exists (put there by `initNotebook()` or `saveHtml`). With `image`, the `div` starts out holding
+ * the static PNG, which stays where scripts do not run (untrusted notebooks, previews, JavaScript
+ * off) and which plotly replaces; without plotly.js the script adds "run initNotebook() first"
+ * above it (above a placeholder when there is no image) instead of leaving a blank box.
  */
-export function figureHtml(figure: PlotlyFigure): string {
+export function figureHtml(figure: PlotlyFigure, image?: StaticImage | null): string {
   const json = scriptJson(figure);
   // Content hash + how often this content was drawn: unique in a page, and the same ids on every run
   // (a process-wide counter would shift with the number of throttled live frames, which is timing).
@@ -55,13 +83,17 @@ export function figureHtml(figure: PlotlyFigure): string {
   figureCounts.set(hash, n);
   const id = `embedlab-fig-${hash}-${n}`;
   const height = typeof figure.layout.height === "number" ? figure.layout.height : 420;
+  const title = figure.layout.title;
+  const alt = typeof title === "string" ? title : title && typeof (title as { text?: unknown }).text === "string" ? (title as { text: string }).text : "figure";
+  const inner = image
+    ? imgTag(image, alt)
+    : `<div class="embedlab-waiting" style="color:#888">drawing figure… (needs plotly.js: run initNotebook() first if this stays)</div>`;
   return (
-    `<div id="${id}" class="embedlab-figure" style="width:100%;min-height:${height}px">` +
-    `<div class="embedlab-waiting" style="color:#888">drawing figure… (needs plotly.js: run initNotebook() first if this stays)</div></div>\n` +
+    `<div id="${id}" class="embedlab-figure" style="width:100%;min-height:${image ? 0 : height}px">${inner}</div>\n` +
     `<script type="text/javascript">(function(){var id=${JSON.stringify(id)},fig=${json},t0=Date.now();` +
     `function draw(){var el=document.getElementById(id);if(!el)return;var P=window.Plotly;` +
-    `if(P&&P.newPlot){el.innerHTML="";P.newPlot(el,fig.data,fig.layout,fig.config||{responsive:true,displaylogo:false});return;}` +
-    `if(Date.now()-t0>${PLOTLY_WAIT_MS}){el.innerHTML='<div class="embedlab-missing">embedlab: plotly.js is not loaded in this page: run initNotebook() first (or open the notebook trusted).</div>';return;}` +
+    `if(P&&P.newPlot){el.innerHTML="";el.style.minHeight="${height}px";P.newPlot(el,fig.data,fig.layout,fig.config||{responsive:true,displaylogo:false});return;}` +
+    `if(Date.now()-t0>${PLOTLY_WAIT_MS}){var img=el.querySelector("img.embedlab-static");el.innerHTML='<div class="embedlab-missing">embedlab: plotly.js is not loaded in this page: run initNotebook() first (or open the notebook trusted).</div>';if(img)el.appendChild(img);return;}` +
     `setTimeout(draw,50);}draw();})();</script>`
   );
 }
@@ -99,19 +131,34 @@ export class View {
     return this.parts.flatMap((p) => (p.kind === "html" ? [p.html] : []));
   }
 
-  /** The `text/html` form: the title, then each part; figures wait for `window.Plotly`. */
-  toHtml(): string {
-    const body = this.parts.map((p) => (p.kind === "plotly" ? figureHtml(p.figure) : p.html)).join("\n");
+  /**
+   * The `text/html` form: the title, then each part; figures wait for `window.Plotly`, showing
+   * their static PNG until then (see {@link BundleOptions.staticImages}).
+   */
+  toHtml(options: BundleOptions = {}): string {
+    const still = options.staticImages ?? staticImagesEnabled();
+    const body = this.parts.map((p) => (p.kind === "plotly" ? figureHtml(p.figure, still ? stillOf(p.figure) : null) : p.html)).join("\n");
     return `${VIEW_CSS}<div class="embedlab-view"><div class="embedlab-title">${escapeHtml(this.title)}</div>\n${body}</div>`;
   }
 
   /**
-   * The MIME bundle: `text/plain` and `text/html` always; `application/vnd.plotly.v1+json` too
-   * when the view is exactly one figure (so JupyterLab and VS Code draw it natively).
+   * The MIME bundle, richest first: `application/vnd.plotly.v1+json` when the view is exactly one
+   * figure (JupyterLab with plotly's extension and VS Code draw it natively), `text/html` always
+   * (every figure as a plotly script over its static PNG, plus the tables), `image/png` of the
+   * figure for single-figure views with static images on (PDF export, frontends without HTML),
+   * `text/plain` always.
    */
-  toBundle(): MimeBundle {
-    const bundle: MimeBundle = { "text/plain": this.text, "text/html": this.toHtml() };
-    if (this.parts.length === 1 && this.parts[0].kind === "plotly") bundle[PLOTLY_MIME] = this.parts[0].figure;
+  toBundle(options: BundleOptions = {}): MimeBundle {
+    const still = options.staticImages ?? staticImagesEnabled();
+    const bundle: MimeBundle = {};
+    const single = this.parts.length === 1 && this.parts[0].kind === "plotly" ? this.parts[0].figure : null;
+    if (single) bundle[PLOTLY_MIME] = single;
+    bundle["text/html"] = this.toHtml({ staticImages: still });
+    if (single && still) {
+      const image = stillOf(single);
+      if (image) bundle["image/png"] = image.png.toString("base64");
+    }
+    bundle["text/plain"] = this.text;
     return bundle;
   }
 

@@ -2,7 +2,7 @@
  * @embedlab/display — rich notebook output for embedlab. This file only re-exports.
  */
 export { View, figureHtml, PLOTLY_MIME } from "./View";
-export type { PlotlyFigure, ViewPart, ViewSpec } from "./View";
+export type { PlotlyFigure, ViewPart, ViewSpec, BundleOptions } from "./View";
 export { setDisplayTarget, inKernel, displayTarget, newDisplayId } from "./target";
 export type { DisplayTarget, MimeBundle } from "./target";
 export { show, toBundle } from "./show";
@@ -51,3 +51,5 @@ export { rotaryView } from "./views/rotaryView";
 export type { RotaryViewOptions } from "./views/rotaryView";
 export { attentionView } from "./views/attentionView";
 export type { AttentionViewOptions, CubeInput } from "./views/attentionView";
+export { figureSvg, figurePng, setStaticImages, staticImagesEnabled } from "./static";
+export type { FigureLike, FigureSvg } from "./static";

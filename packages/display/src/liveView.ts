@@ -4,6 +4,7 @@
 import { validate } from "@embedlab/core";
 import { displayTarget, newDisplayId, type MimeBundle } from "./target";
 import { toBundle } from "./show";
+import { staticImagesEnabled } from "./static/staticImage";
 import { View } from "./View";
 
 const { checkKeys, checkNumber, typeError } = validate;
@@ -33,6 +34,7 @@ export class LiveView {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private latest: unknown = undefined;
+  private lastStill = -Infinity;
 
   constructor(options: LiveViewOptions = {}) {
     checkKeys("liveView", options, ["throttleMs", "now"]);
@@ -76,7 +78,7 @@ export class LiveView {
     this.closed = true;
     if (this.latest === undefined) return;
     const target = displayTarget();
-    if (target) this.publish(this.latest);
+    if (target) this.publish(this.latest, true);
     else console.log(String(bundleOf(this.latest)["text/plain"] ?? ""));
   }
 
@@ -89,18 +91,28 @@ export class LiveView {
     this.last = this.now();
   }
 
-  private publish(frame: unknown): void {
+  private publish(frame: unknown, final = false): void {
     const target = displayTarget();
     if (!target) return;
-    target.publish(bundleOf(frame), this.displayId, this.published > 0);
+    // Static images cost a render per figure: the last frame always has them, earlier ones at most
+    // every STILL_EVERY_MS (so an interrupted run still leaves a recent picture).
+    let still = false;
+    if (staticImagesEnabled() && (final || this.now() - this.lastStill >= STILL_EVERY_MS)) {
+      still = true;
+      this.lastStill = this.now();
+    }
+    target.publish(bundleOf(frame, still), this.displayId, this.published > 0);
     this.published++;
   }
 }
 
-function bundleOf(frame: unknown): MimeBundle {
+/** How often a live view's frames carry static images, at most (ms). */
+const STILL_EVERY_MS = 2000;
+
+function bundleOf(frame: unknown, staticImages = false): MimeBundle {
   if (typeof frame === "function") frame = (frame as () => unknown)();
   if (typeof frame === "string") return { "text/html": frame, "text/plain": frame.replace(/<[^>]*>/g, "") };
-  return toBundle(frame);
+  return toBundle(frame, { staticImages });
 }
 
 /**
