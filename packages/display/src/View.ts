@@ -55,12 +55,16 @@ export function figureHtml(figure: PlotlyFigure): string {
   figureCounts.set(hash, n);
   const id = `embedlab-fig-${hash}-${n}`;
   const height = typeof figure.layout.height === "number" ? figure.layout.height : 420;
+  // WebGL traces (big scatters) fall back to SVG where the browser has no WebGL context
+  const glFallback = figure.data.some((t) => t.type === "scattergl")
+    ? `try{var c=document.createElement("canvas");if(!(c.getContext("webgl")||c.getContext("experimental-webgl")))throw 0;}catch(e){fig.data.forEach(function(t){if(t.type==="scattergl")t.type="scatter";});el.setAttribute("data-webgl","missing");}`
+    : "";
   return (
     `<div id="${id}" class="embedlab-figure" style="width:100%;min-height:${height}px">` +
     `<div class="embedlab-waiting" style="color:#888">drawing figure… (needs plotly.js: run initNotebook() first if this stays)</div></div>\n` +
     `<script type="text/javascript">(function(){var id=${JSON.stringify(id)},fig=${json},t0=Date.now();` +
     `function draw(){var el=document.getElementById(id);if(!el)return;var P=window.Plotly;` +
-    `if(P&&P.newPlot){el.innerHTML="";P.newPlot(el,fig.data,fig.layout,fig.config||{responsive:true,displaylogo:false});return;}` +
+    `if(P&&P.newPlot){el.innerHTML="";${glFallback}P.newPlot(el,fig.data,fig.layout,fig.config||{responsive:true,displaylogo:false});return;}` +
     `if(Date.now()-t0>${PLOTLY_WAIT_MS}){el.innerHTML='<div class="embedlab-missing">embedlab: plotly.js is not loaded in this page: run initNotebook() first (or open the notebook trusted).</div>';return;}` +
     `setTimeout(draw,50);}draw();})();</script>`
   );
