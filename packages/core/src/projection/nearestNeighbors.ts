@@ -154,9 +154,9 @@ function check(fn: string, x: PointsInput, k: number): Points {
  * @example
  * const { indices, distances } = await nearestNeighbors(vectors, 10);
  */
-export function nearestNeighbors(x: PointsInput, k: number, options: NearestNeighborsOptions = {}): Promise<Neighbors> {
+export async function nearestNeighbors(x: PointsInput, k: number, options: NearestNeighborsOptions = {}): Promise<Neighbors> {
   const p = check("nearestNeighbors", x, k);
-  return runAsync("nearestNeighbors", neighborSteps(p, k, options.onProgress));
+  return await runAsync("nearestNeighbors", neighborSteps(p, k, options.onProgress));
 }
 
 /** {@link nearestNeighbors} without yielding (blocks until done; no interrupt). */

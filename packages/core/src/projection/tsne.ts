@@ -182,6 +182,7 @@ class Tree {
   half!: Float64Array; // half the cell's width
   point!: Int32Array; // a leaf's first point
   leafOf: Int32Array; // the leaf each point sits in
+  pack = new Float64Array(0); // 2-D repulsion's per-node records
 
   constructor(n: number, dim: number) {
     this.dim = dim;
@@ -410,18 +411,31 @@ function repulsion(tree: Tree, y: Float64Array, n: number, theta: number, neg: F
   const theta2 = theta * theta;
   let z = 0;
   if (dim === 2) {
+    // one record per node, [com x, com y, count, width² (−1 for a leaf)]: one cache line per visit
+    const size = tree.size;
+    if (tree.pack.length < 4 * size) tree.pack = new Float64Array(8 * size);
+    const pack = tree.pack;
+    for (let node = 0; node < size; node++) {
+      const o = 4 * node;
+      pack[o] = com[2 * node];
+      pack[o + 1] = com[2 * node + 1];
+      pack[o + 2] = count[node];
+      const w = 2 * half[node];
+      pack[o + 3] = child[node] === -1 ? -1 : w * w;
+    }
     for (let i = 0; i < n; i++) {
       const yx = y[2 * i], yy = y[2 * i + 1];
       const own = leafOf[i];
       let fx = 0, fy = 0;
       let top = 0;
-      if (count[0] > 0) stack[top++] = 0;
+      if (pack[2] > 0) stack[top++] = 0;
       while (top > 0) {
         const node = stack[--top];
-        let c = count[node];
-        let cx = com[2 * node], cy = com[2 * node + 1];
-        const ch = child[node];
-        if (ch === -1 && node === own) {
+        const o = 4 * node;
+        let c = pack[o + 2];
+        let cx = pack[o], cy = pack[o + 1];
+        const w2 = pack[o + 3];
+        if (node === own) {
           if (c === 1) continue;
           // the others in this leaf: remove the point itself from the centre of mass
           cx = (cx * c - yx) / (c - 1);
@@ -430,18 +444,19 @@ function repulsion(tree: Tree, y: Float64Array, n: number, theta: number, neg: F
         }
         const dx = yx - cx, dy = yy - cy;
         const d2 = dx * dx + dy * dy;
-        const w = 2 * half[node];
-        if (ch === -1 || w * w < theta2 * d2) {
+        if (w2 < theta2 * d2) {
+          // a leaf (w2 = −1) or a cell small enough to stand for its points
           const q = 1 / (1 + d2);
           z += c * q;
           const f = c * q * q;
           fx += f * dx;
           fy += f * dy;
         } else {
-          if (count[ch] > 0) stack[top++] = ch;
-          if (count[ch + 1] > 0) stack[top++] = ch + 1;
-          if (count[ch + 2] > 0) stack[top++] = ch + 2;
-          if (count[ch + 3] > 0) stack[top++] = ch + 3;
+          const ch = child[node];
+          if (pack[4 * ch + 2] > 0) stack[top++] = ch;
+          if (pack[4 * ch + 6] > 0) stack[top++] = ch + 1;
+          if (pack[4 * ch + 10] > 0) stack[top++] = ch + 2;
+          if (pack[4 * ch + 14] > 0) stack[top++] = ch + 3;
         }
       }
       neg[2 * i] = fx;
@@ -596,8 +611,8 @@ function* tsneSteps(p: Points, s: Settings): Steps<TsneProjection> {
  * chunks: yields to the event loop every ~50 ms, reports `onProgress`, and stops with
  * `InterruptedError` on a kernel interrupt. Deterministic for a given input and options.
  *
- * Edge cases: N < 4, perplexity ≥ N and NaN / ±Infinity entries throw `RangeError`; duplicate rows
- * are allowed and land on the same spot (they get identical affinities and gradients).
+ * Edge cases: N < 4, perplexity ≥ N and NaN / ±Infinity entries reject with `RangeError`; duplicate
+ * rows are allowed and land together (the same affinities and start; apart only by rounding).
  *
  * **Input shape:** `[N, D]`. **Output:** a {@link TsneProjection}, `coordinates` `[N, dims]`.
  *
@@ -605,10 +620,10 @@ function* tsneSteps(p: Points, s: Settings): Steps<TsneProjection> {
  * const t = await tsne(vectors, { perplexity: 30, onProgress: (p) => console.log(p.fraction) });
  * t.points; // [[x, y], …]
  */
-export function tsne(x: PointsInput, options: TsneOptions = {}): Promise<TsneProjection> {
+export async function tsne(x: PointsInput, options: TsneOptions = {}): Promise<TsneProjection> {
   const p = toPoints("tsne", x);
   const s = settings("tsne", p, options);
-  return runAsync("tsne", tsneSteps(p, s));
+  return await runAsync("tsne", tsneSteps(p, s));
 }
 
 /** {@link tsne} without yielding: blocks until done, can't be interrupted (for scripts and small N). */

@@ -311,10 +311,10 @@ function* umapSteps(p: Points, s: Settings): Steps<UmapProjection> {
  * @example
  * const u = await umap(vectors, { nNeighbors: 15, minDist: 0.1 });
  */
-export function umap(x: PointsInput, options: UmapOptions = {}): Promise<UmapProjection> {
+export async function umap(x: PointsInput, options: UmapOptions = {}): Promise<UmapProjection> {
   const p = toPoints("umap", x);
   const s = settings("umap", p, options);
-  return runAsync("umap", umapSteps(p, s));
+  return await runAsync("umap", umapSteps(p, s));
 }
 
 /** {@link umap} without yielding: blocks until done, can't be interrupted. */
