@@ -113,3 +113,15 @@ describe("progress and projectorAsync", () => {
     await expect(projectorAsync([[1, 2], [3, 4]], { method: "tsne" })).rejects.toThrow(/^projectorAsync: expected vectors to be at least 3 points/);
   });
 });
+
+describe("projector({ projection })", () => {
+  it("draws coordinates computed by core as they are, with their neighbour graph", async () => {
+    const { tsneSync } = await import("@embedlab/core");
+    const x = points(60, 5);
+    const t = tsneSync(x, { iterations: 250 });
+    const v = projector(x, { method: "tsne", projection: t });
+    expect(v.points).toEqual(t.points.map((p) => p.map((c) => Math.round(c * 1e4) / 1e4)));
+    expect(v.points).toEqual(projector(x, { method: "tsne", iterations: 250 }).points);
+    expect(() => projector(x.slice(1), { projection: t })).toThrow(/^projector: expected options\.projection to be a 2-D projection of 59 points, but got "a 2-D projection of 60 points"$/);
+  });
+});

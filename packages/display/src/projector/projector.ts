@@ -50,6 +50,12 @@ export interface ProjectorOptions {
   webgl?: boolean | "auto";
   /** Add the search box (matches + nearest neighbours). Defaults to `true` above 40 points (below, every label is drawn). */
   search?: boolean;
+  /**
+   * Coordinates computed already (core's `tsne`, `umap` or `pca` of the same rows): drawn as they
+   * are, nothing is recomputed; their neighbour graph, when they have one, feeds the search box.
+   * `method` names the axes. Defaults to none (compute).
+   */
+  projection?: { n: number; dims: number; points: number[][]; neighbors?: Neighbors; explainedVarianceRatio?: number[] };
 }
 
 /** A projector view with the projected coordinates. */
@@ -116,7 +122,7 @@ const SEARCH_NEIGHBOURS = 10;
 const SYNC_PCA_NEIGHBOURS = 5000;
 
 function prepare(fn: string, input: WordVectorsLike | TensorLike | number[][], options: ProjectorOptions): Prepared {
-  checkKeys(fn, options, ["labels", "metadata", "method", "dims", "colorBy", "highlight", "seed", "perplexity", "iterations", "nNeighbors", "minDist", "title", "webgl", "search"]);
+  checkKeys(fn, options, ["labels", "metadata", "method", "dims", "colorBy", "highlight", "seed", "perplexity", "iterations", "nNeighbors", "minDist", "title", "webgl", "search", "projection"]);
   let m: Matrix;
   let words: readonly string[] | undefined;
   if (isWordVectors(input)) {
@@ -154,6 +160,11 @@ function prepare(fn: string, input: WordVectorsLike | TensorLike | number[][], o
   const gl = options.webgl === undefined || options.webgl === "auto" ? "auto" : checkBool(fn, "options.webgl", options.webgl);
   const webgl = dims === 2 && (gl === "auto" ? n > 2000 : gl);
   const search = options.search === undefined ? n > 40 : checkBool(fn, "options.search", options.search);
+  const given = options.projection;
+  if (given !== undefined) {
+    if (given === null || typeof given !== "object" || !Array.isArray(given.points)) throw typeError(fn, "options.projection", "a projection from core (tsne, umap, pca)", given);
+    if (given.n !== n || given.dims !== dims) throw rangeError(fn, "options.projection", `a ${dims}-D projection of ${n} points`, `a ${given.dims}-D projection of ${given.n} points`);
+  }
   return { fn, m, n, labels, meta, highlight, method, dims, seed, perplexity, iterations, nNeighbors, minDist, webgl, search, options };
 }
 
@@ -172,8 +183,16 @@ interface Computed {
   neighbors?: Neighbors;
 }
 
+/** A projection passed in: drawn as it is. */
+function given(p: Prepared): Computed | undefined {
+  const g = p.options.projection;
+  return g && { points: g.points, ratio: g.explainedVarianceRatio, neighbors: g.neighbors };
+}
+
 function computeSync(p: Prepared): Computed {
   const { m, method, dims } = p;
+  const g = given(p);
+  if (g) return g;
   if (method === "pca") {
     const r = pca(m, dims);
     const k = Math.min(SEARCH_NEIGHBOURS, p.n - 1);
@@ -190,6 +209,8 @@ function computeSync(p: Prepared): Computed {
 
 async function computeAsync(p: Prepared, onProgress: (q: ProjectionProgress) => void): Promise<Computed> {
   const { m, method, dims } = p;
+  const g = given(p);
+  if (g) return g;
   if (method === "pca") {
     const r = pca(m, dims);
     const k = Math.min(SEARCH_NEIGHBOURS, p.n - 1);
