@@ -5,6 +5,7 @@
  * has its largest-magnitude entry positive, so the picture is the same on every run.
  */
 import { checkInt } from "../validate";
+import { simdDotsKernel } from "../vectors/UnitRows";
 import { toPoints, type Points, type PointsInput } from "./points";
 import { Projection } from "./Projection";
 
@@ -56,6 +57,60 @@ function topEigen(s: Float64Array, m: number, k: number): { values: number[]; ve
   return { values, vectors };
 }
 
+/**
+ * All eigenpairs of the symmetric `m × m` matrix `s` by cyclic Jacobi rotations (exact to rounding,
+ * O(m³) per sweep, a handful of sweeps), the top `k` returned in decreasing order. Power iteration
+ * crawls when eigenvalues are close (isotropic data); Jacobi does not care.
+ */
+function jacobiTop(s: Float64Array, m: number, k: number): { values: number[]; vectors: Float64Array[] } {
+  const a = new Float64Array(s);
+  const v = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) v[i * m + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0, diag = 0;
+    for (let p = 0; p < m; p++) {
+      diag += a[p * m + p] * a[p * m + p];
+      for (let q = p + 1; q < m; q++) off += a[p * m + q] * a[p * m + q];
+    }
+    if (off <= 1e-30 * diag || off === 0) break;
+    for (let p = 0; p < m - 1; p++) {
+      for (let q = p + 1; q < m; q++) {
+        const apq = a[p * m + q];
+        if (apq === 0) continue;
+        const app = a[p * m + p], aqq = a[q * m + q];
+        const theta = (aqq - app) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1), sn = t * c;
+        for (let r = 0; r < m; r++) {
+          // A ← Jᵀ A J: columns p, q then rows p, q
+          const arp = a[r * m + p], arq = a[r * m + q];
+          a[r * m + p] = c * arp - sn * arq;
+          a[r * m + q] = sn * arp + c * arq;
+        }
+        for (let r = 0; r < m; r++) {
+          const apr = a[p * m + r], aqr = a[q * m + r];
+          a[p * m + r] = c * apr - sn * aqr;
+          a[q * m + r] = sn * apr + c * aqr;
+        }
+        for (let r = 0; r < m; r++) {
+          const vrp = v[r * m + p], vrq = v[r * m + q];
+          v[r * m + p] = c * vrp - sn * vrq;
+          v[r * m + q] = sn * vrp + c * vrq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: m }, (_, i) => i).sort((x, y) => a[y * m + y] - a[x * m + x]);
+  const top = order.slice(0, k);
+  return {
+    values: top.map((i) => Math.max(0, a[i * m + i])),
+    vectors: top.map((i) => Float64Array.from({ length: m }, (_, r) => v[r * m + i])),
+  };
+}
+
+/** Up to this size the eigenproblem is solved by Jacobi, above by power iteration with deflation. */
+const JACOBI_MAX = 320;
+
 /** `Xcᵀ Xc` of the centred rows, four rows per pass over the `[D, D]` accumulator (upper triangle). */
 function covariance(x: Float64Array, n: number, d: number, mean: Float64Array): Float64Array {
   const cov = new Float64Array(d * d);
@@ -89,6 +144,41 @@ function covariance(x: Float64Array, n: number, d: number, mean: Float64Array): 
   return cov;
 }
 
+/** Rows per block of the SIMD covariance: a block's columns (float32) stay in the L2 cache. */
+const BLOCK = 2048;
+
+/**
+ * `Xcᵀ Xc` with the vectors module's SIMD dot kernel: each block of rows is centred and stored
+ * column by column (float32), then every column is dotted with the columns after it in one kernel
+ * call (the block stays in cache); block sums add up in float64. 3–4× the scalar loop's speed on
+ * large tables; `null` when WebAssembly SIMD is unavailable.
+ */
+function covarianceSimd(x: Float64Array, n: number, d: number, mean: Float64Array): Float64Array | null {
+  const cols = d + 1; // the kernel takes rows in pairs: a zero column after the last pads an odd count
+  const colBytes = BLOCK * 4;
+  const matBytes = cols * colBytes;
+  const kernel = simdDotsKernel(matBytes + cols * 4 + 64);
+  if (!kernel) return null;
+  const mat = new Float32Array(kernel.buffer, 0, cols * BLOCK);
+  const out = new Float32Array(kernel.buffer, matBytes, cols);
+  const cov = new Float64Array(d * d);
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const rows = Math.min(BLOCK, n - i0);
+    if (rows < BLOCK) mat.fill(0); // the last block's tail stays zero: adds nothing
+    for (let r = 0; r < rows; r++) {
+      const o = (i0 + r) * d;
+      for (let j = 0; j < d; j++) mat[j * BLOCK + r] = x[o + j] - mean[j];
+    }
+    for (let a = 0; a < d; a++) {
+      const count = d - a + ((d - a) & 1); // columns a … d − 1, plus the zero column when odd
+      kernel.dots(a * colBytes, count, colBytes, a * colBytes, matBytes); // out[b − a] = col a · col b
+      for (let b = a; b < d; b++) cov[a * d + b] += out[b - a];
+    }
+  }
+  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) cov[a * d + b] = cov[b * d + a];
+  return cov;
+}
+
 /** PCA of an already-read table (used by t-SNE's initialisation). */
 export function pcaOfPoints(p: Points, k: number): PcaProjection {
   const { n, d, data } = p;
@@ -99,9 +189,10 @@ export function pcaOfPoints(p: Points, k: number): PcaProjection {
   let values: number[];
   let total = 0;
   if (d <= n) {
-    const cov = covariance(data, n, d, mean); // Xcᵀ Xc   [D, D]
+    // Xcᵀ Xc   [D, D]: in float64 for small tables (exact parity), SIMD float32 blocks for large ones
+    const cov = (n * d >= 1 << 20 && covarianceSimd(data, n, d, mean)) || covariance(data, n, d, mean);
     for (let a = 0; a < d; a++) total += cov[a * d + a];
-    const eig = topEigen(cov, d, k);
+    const eig = d <= JACOBI_MAX ? jacobiTop(cov, d, k) : topEigen(cov, d, k);
     values = eig.values;
     const xc = new Float64Array(d);
     for (let i = 0; i < n; i++) {
@@ -123,7 +214,7 @@ export function pcaOfPoints(p: Points, k: number): PcaProjection {
       gram[i * n + j] = gram[j * n + i] = acc;
     }
     for (let i = 0; i < n; i++) total += gram[i * n + i];
-    const eig = topEigen(gram, n, k);
+    const eig = n <= JACOBI_MAX ? jacobiTop(gram, n, k) : topEigen(gram, n, k);
     values = eig.values;
     for (let c = 0; c < k; c++) {
       const s = Math.sqrt(Math.max(0, eig.values[c]));

@@ -61,7 +61,8 @@ export function toPoints(fn: string, x: PointsInput): Points {
     throw typeError(fn, "x", "number[][], a {rows, cols, data} matrix, a rank-2 tensor or word vectors", x);
   }
   if (src !== undefined && src.length < n * d) throw rangeError(fn, "x.data.length", `${n * d} (rows × cols)`, src.length);
-  const data = new Float64Array(n * d);
+  // a float64 table is read in place (projections never write to their input)
+  const data = src instanceof Float64Array && !rows ? src.subarray(0, n * d) : new Float64Array(n * d);
   if (rows) {
     for (let i = 0; i < n; i++) {
       const r = rows[i];
@@ -69,7 +70,7 @@ export function toPoints(fn: string, x: PointsInput): Points {
       if (r.length !== d) throw rangeError(fn, `x[${i}].length`, `${d} (the length of x[0])`, r.length);
       for (let j = 0; j < d; j++) data[i * d + j] = r[j];
     }
-  } else {
+  } else if (data !== src && data.buffer !== (src as Float64Array).buffer) {
     for (let i = 0; i < n * d; i++) data[i] = (src as ArrayLike<number>)[i];
   }
   for (let i = 0; i < data.length; i++) {
