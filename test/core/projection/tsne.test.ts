@@ -50,15 +50,18 @@ describe("tsne", () => {
     expect(nearestSameLabel(t.points, label)).toBeLessThan(0.6);
   });
 
-  it("duplicate rows land together with finite coordinates; all-identical rows don't hang", () => {
+  it("duplicate rows share their row's point; all-identical rows are a clear error, never a hang", () => {
     const dup = [...x.slice(0, 40), ...Array.from({ length: 10 }, () => [...x[0]])];
     const t = tsneSync(dup, { iterations: 300 });
     expect(t.coordinates.every(Number.isFinite)).toBe(true);
-    // the same affinities and start: together up to rounding (summation order differs per row)
-    const extent = Math.max(...t.points.map((p) => Math.hypot(p[0], p[1])));
-    for (let i = 40; i < 50; i++) expect(Math.hypot(t.points[i][0] - t.points[0][0], t.points[i][1] - t.points[0][1])).toBeLessThan(0.02 * extent);
-    const same = tsneSync(Array.from({ length: 12 }, () => [1, 2, 3]), { iterations: 50, perplexity: 3 });
-    expect(same.coordinates.every(Number.isFinite)).toBe(true);
+    for (let i = 40; i < 50; i++) expect(t.points[i]).toEqual(t.points[0]);
+    // the neighbour graph is in row numbers: a copy's nearest are the other copies, at distance 0
+    expect(Array.from(t.neighbors.indices.subarray(40 * t.neighbors.k, 40 * t.neighbors.k + 10)).sort((a, b) => a - b)).toEqual([0, 41, 42, 43, 44, 45, 46, 47, 48, 49]);
+    expect(t.neighbors.distances[40 * t.neighbors.k + 9]).toBe(0);
+    // the same picture as the distinct rows alone
+    expect(t.points.slice(0, 40)).toEqual(tsneSync(x.slice(0, 40), { iterations: 300, perplexity: t.perplexity }).points);
+    expect(() => tsneSync(Array.from({ length: 12 }, () => [1, 2, 3]))).toThrow(new RangeError('tsneSync: expected x to be at least 4 distinct rows (copies of a row share its point), but got "1 distinct rows among 12"'));
+    expect(() => tsneSync([...x.slice(0, 6), ...x.slice(0, 6)], { perplexity: 8 })).toThrow(/^tsneSync: expected options\.perplexity to be a number < the number of distinct rows \(6 of 12\), but got 8$/);
   });
 
   it("tsne reports progress: neighbours, then optimise, fractions rising to 1", async () => {

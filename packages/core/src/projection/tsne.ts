@@ -501,6 +501,62 @@ function repulsion(tree: Tree, y: Float64Array, n: number, theta: number, neg: F
   return z;
 }
 
+/** Exact duplicate rows: `of[i]` the distinct row of row i, `first[u]` the first row of distinct row u; `null` when all differ. */
+function distinctRows(p: Points): { unique: Points; of: Int32Array; first: Int32Array } | null {
+  const { n, d, data } = p;
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, n * d * 8);
+  const seen = new Map<string, number>();
+  const of = new Int32Array(n);
+  const first: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const key = Buffer.from(bytes.buffer, bytes.byteOffset + i * d * 8, d * 8).toString("latin1");
+    let u = seen.get(key);
+    if (u === undefined) {
+      u = first.length;
+      seen.set(key, u);
+      first.push(i);
+    }
+    of[i] = u;
+  }
+  if (first.length === n) return null;
+  const m = first.length;
+  const unique = new Float64Array(m * d);
+  for (let u = 0; u < m; u++) unique.set(data.subarray(first[u] * d, first[u] * d + d), u * d);
+  return { unique: { n: m, d, data: unique }, of, first: Int32Array.from(first) };
+}
+
+/**
+ * t-SNE of the distinct rows; copies of a row get its coordinates (identical inputs, identical
+ * points: t-SNE itself would keep copies as separate points that only rounding pulls apart).
+ */
+function* tsneDistinct(p: Points, s: Settings, fn: string): Steps<TsneProjection> {
+  const dup = distinctRows(p);
+  if (!dup) return yield* tsneSteps(p, s);
+  const m = dup.unique.n;
+  if (m < 4) throw rangeError(fn, "x", "at least 4 distinct rows (copies of a row share its point)", `${m} distinct rows among ${p.n}`);
+  if (s.perplexity >= m) throw rangeError(fn, "options.perplexity", `a number < the number of distinct rows (${m} of ${p.n})`, s.perplexity);
+  const t = yield* tsneSteps(dup.unique, s);
+  const { dims } = s;
+  const y = new Float64Array(p.n * dims);
+  for (let i = 0; i < p.n; i++) y.set(t.coordinates.subarray(dup.of[i] * dims, dup.of[i] * dims + dims), i * dims);
+  // the neighbour graph in row numbers: a row's own copies first (distance 0), then the distinct rows' neighbours
+  const k = Math.min(p.n - 1, t.neighbors.k);
+  const members: number[][] = Array.from({ length: m }, () => []);
+  for (let i = 0; i < p.n; i++) members[dup.of[i]].push(i);
+  const indices = new Int32Array(p.n * k);
+  const distances = new Float64Array(p.n * k);
+  for (let i = 0; i < p.n; i++) {
+    let r = 0;
+    const u = dup.of[i];
+    for (const j of members[u]) if (j !== i && r < k) { indices[i * k + r] = j; distances[i * k + r++] = 0; }
+    for (let q = 0; q < t.neighbors.k && r < k; q++) {
+      const v = t.neighbors.indices[u * t.neighbors.k + q];
+      for (const j of members[v]) if (r < k) { indices[i * k + r] = j; distances[i * k + r++] = t.neighbors.distances[u * t.neighbors.k + q]; }
+    }
+  }
+  return new TsneProjection(y, p.n, dims, { k, indices, distances }, s.perplexity);
+}
+
 /** The whole computation in chunks: neighbours (40% of the estimate for large N), affinities, iterations. */
 function* tsneSteps(p: Points, s: Settings): Steps<TsneProjection> {
   const { n, d } = p;
@@ -611,8 +667,9 @@ function* tsneSteps(p: Points, s: Settings): Steps<TsneProjection> {
  * chunks: yields to the event loop every ~50 ms, reports `onProgress`, and stops with
  * `InterruptedError` on a kernel interrupt. Deterministic for a given input and options.
  *
- * Edge cases: N < 4, perplexity ≥ N and NaN / ±Infinity entries reject with `RangeError`; duplicate
- * rows are allowed and land together (the same affinities and start; apart only by rounding).
+ * Edge cases: N < 4, perplexity ≥ N and NaN / ±Infinity entries reject with `RangeError`. Duplicate
+ * rows are allowed: the t-SNE runs over the distinct rows and copies share their row's point (fewer
+ * than 4 distinct rows, or perplexity ≥ their count, is a `RangeError` that says so).
  *
  * **Input shape:** `[N, D]`. **Output:** a {@link TsneProjection}, `coordinates` `[N, dims]`.
  *
@@ -623,12 +680,12 @@ function* tsneSteps(p: Points, s: Settings): Steps<TsneProjection> {
 export async function tsne(x: PointsInput, options: TsneOptions = {}): Promise<TsneProjection> {
   const p = toPoints("tsne", x);
   const s = settings("tsne", p, options);
-  return await runAsync("tsne", tsneSteps(p, s));
+  return await runAsync("tsne", tsneDistinct(p, s, "tsne"));
 }
 
 /** {@link tsne} without yielding: blocks until done, can't be interrupted (for scripts and small N). */
 export function tsneSync(x: PointsInput, options: TsneOptions = {}): TsneProjection {
   const p = toPoints("tsneSync", x);
   const s = settings("tsneSync", p, options);
-  return runSync(tsneSteps(p, s));
+  return runSync(tsneDistinct(p, s, "tsneSync"));
 }
