@@ -183,6 +183,8 @@ class Tree {
   point!: Int32Array; // a leaf's first point
   leafOf: Int32Array; // the leaf each point sits in
   pack = new Float64Array(0); // 2-D repulsion's per-node records
+  start = new Int32Array(0); // spatialOrder's per-node offsets
+  order = new Int32Array(0); // spatialOrder's result
 
   constructor(n: number, dim: number) {
     this.dim = dim;
@@ -306,6 +308,32 @@ class Tree {
     }
   }
 
+  /** The points ordered leaf by leaf in a depth-first walk of the tree (nearby points adjacent). */
+  spatialOrder(n: number): Int32Array {
+    const { child, fan, leafOf } = this;
+    if (this.start.length < this.size + 1) this.start = new Int32Array(2 * this.size + 1);
+    if (this.order.length < n) this.order = new Int32Array(n);
+    const start = this.start.fill(0, 0, this.size + 1);
+    for (let i = 0; i < n; i++) start[leafOf[i] + 1]++;
+    for (let node = 0; node < this.size; node++) start[node + 1] += start[node];
+    const byLeaf = new Int32Array(n); // points grouped by leaf, in node-number order
+    const fill = start.slice(0, this.size);
+    for (let i = 0; i < n; i++) byLeaf[fill[leafOf[i]]++] = i;
+    const order = this.order;
+    let out = 0;
+    const stack: number[] = [0];
+    while (stack.length) {
+      const node = stack.pop() as number;
+      const c = child[node];
+      if (c === -1) {
+        for (let e = start[node]; e < start[node + 1]; e++) order[out++] = byLeaf[e];
+      } else {
+        for (let q = fan - 1; q >= 0; q--) stack.push(c + q);
+      }
+    }
+    return order;
+  }
+
   private buildAny(y: Float64Array, n: number): void {
     const { dim, fan } = this;
     const lo = new Float64Array(dim).fill(Infinity);
@@ -423,7 +451,10 @@ function repulsion(tree: Tree, y: Float64Array, n: number, theta: number, neg: F
       const w = 2 * half[node];
       pack[o + 3] = child[node] === -1 ? -1 : w * w;
     }
-    for (let i = 0; i < n; i++) {
+    // visit the points in the tree's spatial order: consecutive points walk nearly the same cells (cache hits)
+    const order = tree.spatialOrder(n);
+    for (let t = 0; t < n; t++) {
+      const i = order[t];
       const yx = y[2 * i], yy = y[2 * i + 1];
       const own = leafOf[i];
       let fx = 0, fy = 0;
