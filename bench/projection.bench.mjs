@@ -78,7 +78,7 @@ async function child(what, n) {
     // the neighbour lists ship with the page (t-SNE has them from its own scan; the same scan here)
     const nb = await core.nearestNeighbors(x, 10);
     const projection = { n, dims: 2, points: Array.from({ length: n }, (_, i) => [coords[2 * i], coords[2 * i + 1]]), neighbors: nb };
-    const rowsOf = Array.from({ length: n }, (_, i) => data.subarray(i * DIM, (i + 1) * DIM));
+    const rowsOf = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * DIM, (i + 1) * DIM)));
     const view = display.projector(rowsOf, { method, labels: Array.from({ length: n }, (_, i) => `w${i}`), projection });
     const bundle = view.toBundle();
     out.bytes = Object.values(bundle).reduce((s, v) => s + Buffer.byteLength(typeof v === "string" ? v : JSON.stringify(v)), 0);
