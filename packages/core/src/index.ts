@@ -19,5 +19,6 @@ export * from "./vectors";
 export * from "./io";
 export * from "./data";
 export * from "./cooccurrence";
+export * from "./projection";
 /** The shared argument checks, in the house error format (display uses them too). */
 export * as validate from "./validate";

@@ -88,11 +88,15 @@ export function figureHtml(figure: PlotlyFigure, image?: StaticImage | null): st
   const inner = image
     ? imgTag(image, alt)
     : `<div class="embedlab-waiting" style="color:#888">drawing figure… (needs plotly.js: run initNotebook() first if this stays)</div>`;
+  // WebGL traces (big scatters) fall back to SVG where the browser has no WebGL context
+  const glFallback = figure.data.some((t) => t.type === "scattergl")
+    ? `try{var c=document.createElement("canvas");if(!(c.getContext("webgl")||c.getContext("experimental-webgl")))throw 0;}catch(e){fig.data.forEach(function(t){if(t.type==="scattergl")t.type="scatter";});el.setAttribute("data-webgl","missing");}`
+    : "";
   return (
     `<div id="${id}" class="embedlab-figure" style="width:100%;min-height:${image ? 0 : height}px">${inner}</div>\n` +
     `<script type="text/javascript">(function(){var id=${JSON.stringify(id)},fig=${json},t0=Date.now();` +
     `function draw(){var el=document.getElementById(id);if(!el)return;var P=window.Plotly;` +
-    `if(P&&P.newPlot){el.innerHTML="";el.style.minHeight="${height}px";P.newPlot(el,fig.data,fig.layout,fig.config||{responsive:true,displaylogo:false});return;}` +
+    `if(P&&P.newPlot){el.innerHTML="";el.style.minHeight="${height}px";${glFallback}P.newPlot(el,fig.data,fig.layout,fig.config||{responsive:true,displaylogo:false});return;}` +
     `if(Date.now()-t0>${PLOTLY_WAIT_MS}){var img=el.querySelector("img.embedlab-static");el.innerHTML='<div class="embedlab-missing">embedlab: plotly.js is not loaded in this page: run initNotebook() first (or open the notebook trusted).</div>';if(img)el.appendChild(img);return;}` +
     `setTimeout(draw,50);}draw();})();</script>`
   );

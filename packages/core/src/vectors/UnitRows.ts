@@ -407,3 +407,17 @@ export function topK(scores: ArrayLike<number>, k: number, exclude: ReadonlySet<
   }
   return idx;
 }
+
+/**
+ * The SIMD `dots` kernel on a fresh WebAssembly memory of at least `bytes` bytes, for other scans
+ * over raw (not unit) rows, e.g. the projections' nearest-neighbour search; `null` without SIMD,
+ * past 4 GB or with `EMBEDLAB_VECTORS_SIMD=0`. `dots(mat, rows, strideBytes, q, out)` takes byte
+ * offsets into `buffer`; `rows` even, `strideBytes` a multiple of 16.
+ */
+export function simdDotsKernel(bytes: number): { buffer: ArrayBuffer; dots: DotsFn } | null {
+  const module = process.env.EMBEDLAB_VECTORS_SIMD === "0" ? null : simdModule();
+  if (!WASM || !module || bytes > MAX_WASM_BYTES - PAGE) return null;
+  const memory = new WASM.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
+  const instance = new WASM.Instance(module, { env: { mem: memory } });
+  return { buffer: memory.buffer, dots: instance.exports.dots as DotsFn };
+}

@@ -1,10 +1,9 @@
 /**
  * `analogyView(vectors, a, b, c)`: "a is to b as c is to ?" with vector arithmetic.
  */
-import { validate } from "@embedlab/core";
+import { pca, validate } from "@embedlab/core";
 import { htmlTable, textTable } from "../html";
 import { round } from "../matrix";
-import { pca } from "../projector/pca";
 import { View } from "../View";
 import { cosineAll, readVectors, rowOf, topK, unitRow, type VectorsInput } from "./vectorsLike";
 
