@@ -55,3 +55,5 @@ export { attentionView } from "./views/attentionView";
 export type { AttentionViewOptions, CubeInput } from "./views/attentionView";
 export { figureSvg, figurePng, setStaticImages, staticImagesEnabled } from "./static";
 export type { FigureLike, FigureSvg } from "./static";
+export { lang, setLanguage, tr } from "./lang";
+export type { Language } from "./lang";
