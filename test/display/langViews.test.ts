@@ -70,7 +70,7 @@ function views(): Record<string, View> {
     similarity: similarityView(vectors),
     neighbors: neighborsView(vectors, "w0", 2),
     analogy: analogyView(vectors, "w0", "w1", "w2"),
-    projector: projector(vectors),
+    projector: projector(vectors, { search: true }),
   };
   tf.dispose([t, w, table, grads]);
   return out;
@@ -107,6 +107,10 @@ describe("the views' built-in labels in Chinese and English", () => {
     expect(v.gradient.title).toBe("emb 的梯度：这个批次用到了 5 行中的 2 行；填充行 0 的梯度范数 0");
     expect(v.neighbors.tables.join("")).toContain("<th>排名</th><th>词</th><th>余弦</th>");
     expect(v.projector.title).toMatch(/^投影（PCA，2 维）：6 个 4 维的点；解释方差 /);
+    const search = v.projector.toHtml();                        // the search box and its page script
+    expect(search).toContain('placeholder="搜索一个词…"');
+    expect(search).toContain('" 个匹配"');
+    expect(search).not.toContain('" matches"');
 
     // no default English label is left in any figure of these views
     for (const [name, view] of Object.entries(v)) {
@@ -126,6 +130,7 @@ describe("the views' built-in labels in Chinese and English", () => {
       expect(v.training.text).toBe("Training: done: epoch 1/1 · 2 steps · elapsed 0.0 s · loss 0.5");
       expect(v.hash.tables.join("")).toContain("<th>value</th><th>column</th><th>sign</th><th>collides with</th>");
       expect(v.compare.text.split("\n")[0]).toBe("Encoding vs Embedding");
+      expect(v.projector.toHtml()).toContain('placeholder="search a word…"');
       const all = Object.values(v).flatMap((view) => view.figures.flatMap(labelsOf)).join("\n");
       expect(all).not.toMatch(/[\u4e00-\u9fff]/);
     }
