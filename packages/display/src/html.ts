@@ -50,11 +50,21 @@ export function htmlTable(header: readonly (string | Cell)[], body: readonly (re
   return `<table class="embedlab-table${opts.cls ? " " + escapeHtml(opts.cls) : ""}">${caption}${head}<tbody>${rows}</tbody></table>`;
 }
 
-/** A plain-text table (for `text/plain` and `console.log`): columns padded to their widest cell. */
+/** East Asian wide characters (CJK ideographs, kana, hangul, full-width forms) take two columns in a terminal or monospace font. */
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u;
+
+/** The columns `s` takes in a monospace font: 2 per wide (CJK) character, 1 for any other. */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += WIDE.test(ch) ? 2 : 1;
+  return w;
+}
+
+/** A plain-text table (for `text/plain` and `console.log`): columns padded to their widest cell (CJK characters count two columns). */
 export function textTable(header: readonly string[], body: readonly (readonly (string | number)[])[]): string {
   const all = [header, ...body].map((r) => r.map(String));
-  const widths = header.map((_, j) => Math.max(...all.map((r) => (r[j] ?? "").length)));
-  const line = (r: string[]) => r.map((c, j) => c.padEnd(widths[j])).join("  ").trimEnd();
+  const widths = header.map((_, j) => Math.max(...all.map((r) => displayWidth(r[j] ?? ""))));
+  const line = (r: string[]) => r.map((c, j) => c + " ".repeat(Math.max(0, widths[j] - displayWidth(c)))).join("  ").trimEnd();
   return [line(all[0]), widths.map((w) => "-".repeat(w)).join("  "), ...all.slice(1).map(line)].join("\n");
 }
 

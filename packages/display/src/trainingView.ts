@@ -8,6 +8,7 @@ import { displayTarget } from "./target";
 import { LiveView } from "./liveView";
 import { round } from "./matrix";
 import { View, type PlotlyFigure } from "./View";
+import { tr } from "./lang";
 
 const { checkBool, checkInt, checkKeys, checkNumber, typeError } = validate;
 
@@ -112,7 +113,7 @@ export class TrainingView extends tf.Callback {
     }
     if (options.now !== undefined && typeof options.now !== "function") throw typeError(fn, "options.now", "a function", options.now);
     this.opts = {
-      title: options.title ?? "Training",
+      title: options.title ?? tr("Training", "训练"),
       throttleMs: options.throttleMs === undefined ? 250 : checkNumber(fn, "options.throttleMs", options.throttleMs),
       live: options.live === undefined ? true : checkBool(fn, "options.live", options.live),
       stopOnInterrupt: options.stopOnInterrupt === undefined ? true : checkBool(fn, "options.stopOnInterrupt", options.stopOnInterrupt),
@@ -211,12 +212,18 @@ export class TrainingView extends tf.Callback {
     const lastBatch = this.batches[this.batches.length - 1]?.logs ?? {};
     const lastEpoch = this.epochs[this.epochs.length - 1]?.logs ?? {};
     const shown = { ...lastBatch, ...lastEpoch };
-    const state = this.stopped ? "stopped" : this.finished ? "done" : "training";
+    const state = this.stopped ? tr("stopped", "已停止") : this.finished ? tr("done", "已完成") : tr("training", "训练中");
     const current = this.epochs.length + (!this.finished || this.batchInEpoch > 0 ? 1 : 0);
-    const epochText = `epoch ${Math.min(current, this.totalEpochs ?? Infinity)}${this.totalEpochs ? `/${this.totalEpochs}` : ""}`;
-    const batchText = this.finished ? "" : ` · batch ${this.batchInEpoch}${this.stepsPerEpoch ? `/${this.stepsPerEpoch}` : ""}`;
+    const epochOf = `${Math.min(current, this.totalEpochs ?? Infinity)}${this.totalEpochs ? `/${this.totalEpochs}` : ""}`;
+    const epochText = tr(`epoch ${epochOf}`, `第 ${epochOf} 轮`);
+    const batchOf = `${this.batchInEpoch}${this.stepsPerEpoch ? `/${this.stepsPerEpoch}` : ""}`;
+    const batchText = this.finished ? "" : tr(` · batch ${batchOf}`, ` · 批次 ${batchOf}`);
     const values = Object.entries(shown).map(([k, v]) => `${k} ${round(v, 4)}`).join(" · ");
-    const line = `${state}: ${epochText}${batchText} · ${steps} steps · elapsed ${fmtTime(elapsed)}${eta !== undefined ? ` · ETA ${fmtTime(eta)}` : ""}${values ? ` · ${values}` : ""}`;
+    const timing = tr(
+      `${steps} steps · elapsed ${fmtTime(elapsed)}${eta !== undefined ? ` · ETA ${fmtTime(eta)}` : ""}`,
+      `${steps} 步 · 已用 ${fmtTime(elapsed)}${eta !== undefined ? ` · 预计还需 ${fmtTime(eta)}` : ""}`,
+    );
+    const line = `${state}${tr(": ", "：")}${epochText}${batchText} · ${timing}${values ? ` · ${values}` : ""}`;
     const pct = fraction === undefined ? undefined : Math.round(1000 * (this.finished && !this.stopped ? 1 : fraction)) / 10;
     const bar = pct === undefined ? "" : `<div class="embedlab-progress" title="${pct}%"><div style="width:${pct}%"></div></div>`;
     return new View({
@@ -225,7 +232,7 @@ export class TrainingView extends tf.Callback {
         { kind: "html", html: `<div class="embedlab-note">${escapeHtml(line)}</div>${bar}` },
         { kind: "plotly", figure: this.figure() },
       ],
-      text: `${this.opts.title}: ${line}`,
+      text: `${this.opts.title}${tr(": ", "：")}${line}`,
     });
   }
 
@@ -239,21 +246,21 @@ export class TrainingView extends tf.Callback {
       const b = this.batches.filter((p) => name in p.logs);
       if (b.length) {
         const s = bucket(b.map((p) => p.step), b.map((p) => p.logs[name]), MAX_POINTS);
-        data.push({ type: "scatter", mode: "lines", name: `${name} (batch)`, x: s.x, y: s.y, line: { color, width: 1 }, opacity: 0.6 });
+        data.push({ type: "scatter", mode: "lines", name: tr(`${name} (batch)`, `${name}（批次）`), x: s.x, y: s.y, line: { color, width: 1 }, opacity: 0.6 });
       }
       const e = this.epochs.filter((p) => name in p.logs);
       if (e.length) {
-        data.push({ type: "scatter", mode: "lines+markers", name: `${name} (epoch)`, x: e.map((p) => p.step), y: e.map((p) => round(p.logs[name], 6)), line: { color, width: 2, dash: name.startsWith("val_") ? "dash" : "solid" }, marker: { color, size: 7 } });
+        data.push({ type: "scatter", mode: "lines+markers", name: tr(`${name} (epoch)`, `${name}（轮）`), x: e.map((p) => p.step), y: e.map((p) => round(p.logs[name], 6)), line: { color, width: 2, dash: name.startsWith("val_") ? "dash" : "solid" }, marker: { color, size: 7 } });
       }
     });
     return {
       data,
       layout: {
-        title: { text: `${this.opts.title}: loss and metrics` },
+        title: { text: tr(`${this.opts.title}: loss and metrics`, `${this.opts.title}：损失与指标`) },
         height: 340,
         margin: { l: 55, r: 20, t: 40, b: 45 },
-        xaxis: { title: { text: "step (batch)" } },
-        yaxis: { title: { text: "value" } },
+        xaxis: { title: { text: tr("step (batch)", "步（批次）") } },
+        yaxis: { title: { text: tr("value", "数值") } },
         legend: { orientation: "h" },
       },
     };

@@ -5,6 +5,7 @@
 import type { ProjectionProgress } from "@embedlab/core";
 import { escapeHtml } from "../html";
 import { liveView, type LiveView, type LiveViewOptions } from "../liveView";
+import { tr } from "../lang";
 
 /** `12 s`, `3 min 5 s`. */
 export function formatDuration(ms: number): string {
@@ -19,7 +20,7 @@ export function progressHtml(title: string, p: ProjectionProgress, elapsedMs: nu
   return (
     `<div class="embedlab-progress"><b>${escapeHtml(title)}</b> ` +
     `<progress value="${(100 * f).toFixed(1)}" max="100" style="width:240px;vertical-align:middle"></progress> ` +
-    `${(100 * f).toFixed(0)}% · ${escapeHtml(p.stage)} ${p.done}/${p.total} · ${formatDuration(elapsedMs)} elapsed · ETA ${eta}</div>`
+    `${(100 * f).toFixed(0)}% · ${escapeHtml(p.stage)} ${p.done}/${p.total} · ${tr(`${formatDuration(elapsedMs)} elapsed · ETA ${eta}`, `已用 ${formatDuration(elapsedMs)} · 预计还需 ${eta}`)}</div>`
   );
 }
 

@@ -12,6 +12,7 @@ import { View } from "../View";
 import { isWordVectors, wordVectorsMatrix, type WordVectorsLike } from "../views/vectorsLike";
 import { formatDuration, progressBar } from "./progressBar";
 import { packIndices, searchPanelHtml } from "./searchPanel";
+import { tr } from "../lang";
 
 const { checkBool, checkInt, checkKeys, checkNumber, checkOneOf, checkStrings, rangeError, typeError } = validate;
 
@@ -247,7 +248,7 @@ function draw(p: Prepared, c: Computed): ProjectorView {
   const { n, m, labels, meta, highlight, method, dims, options } = p;
   const points = roundPoints(c.points, n);
   const ratio = c.ratio;
-  const title = options.title ?? `Projector (${METHOD_NAMES[method]}, ${dims}-D)`;
+  const title = options.title ?? tr(`Projector (${METHOD_NAMES[method]}, ${dims}-D)`, `投影（${METHOD_NAMES[method]}，${dims} 维）`);
   const axis = (k: number) => (method === "pca" ? `PC${k + 1}${ratio ? ` (${(100 * ratio[k]).toFixed(1)}%)` : ""}` : `${METHOD_NAMES[method]} ${k + 1}`);
   // hover: the label and metadata; at research size without metadata the label alone (text), to keep the output small
   const hoverText = n <= 2000 || meta.size > 0;
@@ -275,7 +276,7 @@ function draw(p: Prepared, c: Computed): ProjectorView {
   let order: number[] | undefined; // point index of each entry of the point traces, when grouped
   if (colorCol && colorCol.every((v) => typeof v === "number")) {
     // the colour bar's title stands beside the bar (side "right"), clear of the legend, which goes below the plot
-    data.push(trace(all, { name: "points", marker: { size, color: colorCol, colorscale: "Viridis", showscale: true, colorbar: { title: { text: options.colorBy, side: "right" } } } }));
+    data.push(trace(all, { name: tr("points", "点"), marker: { size, color: colorCol, colorscale: "Viridis", showscale: true, colorbar: { title: { text: options.colorBy, side: "right" } } } }));
   } else if (colorCol) {
     const groups = [...new Set(colorCol.map(String))].sort();
     order = [];
@@ -285,13 +286,13 @@ function draw(p: Prepared, c: Computed): ProjectorView {
       data.push(trace(idx, { name: `${options.colorBy}: ${g}`, marker: { size } }));
     }
   } else {
-    data.push(trace(all, { name: "points", marker: { size, color: "#1f77b4" } }));
+    data.push(trace(all, { name: tr("points", "点"), marker: { size, color: "#1f77b4" } }));
   }
   const pointTraces = data.length;
   if (highlight.size) {
     // an outline over each highlighted point: the point's own colour stays visible inside the ring
     const hi = all.filter((i) => highlight.has(labels[i]));
-    data.push(trace(hi, { name: "highlighted", mode: "markers+text", marker: { size: size + 10, color: "#111", symbol: "circle-open", line: { width: 2, color: "#111" } }, textfont: { color: "#111" } }));
+    data.push(trace(hi, { name: tr("highlighted", "高亮"), mode: "markers+text", marker: { size: size + 10, color: "#111", symbol: "circle-open", line: { width: 2, color: "#111" } }, textfont: { color: "#111" } }));
   }
   const legendBelow = data.length > 1;
   const layout: Record<string, unknown> = {
@@ -305,7 +306,9 @@ function draw(p: Prepared, c: Computed): ProjectorView {
   if (legendBelow) layout.legend = { orientation: "h", x: 0, xanchor: "left", y: dims === 3 ? 0 : -0.2, yanchor: "top" };
   if (dims === 3) layout.scene = { xaxis: { title: { text: axis(0) } }, yaxis: { title: { text: axis(1) } }, zaxis: { title: { text: axis(2) } } };
   else Object.assign(layout, { xaxis: { title: { text: axis(0) }, zeroline: false }, yaxis: { title: { text: axis(1) }, zeroline: false } });
-  const varNote = ratio ? `; explained variance ${ratio.map((r) => `${(100 * r).toFixed(1)}%`).join(", ")}` : "";
+  const shares = ratio ? ratio.map((r) => `${(100 * r).toFixed(1)}%`).join(", ") : "";
+  const varNote = ratio ? tr(`; explained variance ${shares}`, `；解释方差 ${shares}`) : "";
+  const headline = tr(`${title}: ${n} points of dimension ${m.cols}${varNote}`, `${title}：${n} 个 ${m.cols} 维的点${varNote}`);
   const parts: View["parts"][number][] = [{ kind: "plotly", figure: { data, layout } }];
   if (p.search) {
     const k = c.neighbors ? Math.min(SEARCH_NEIGHBOURS, c.neighbors.k) : 0;
@@ -319,9 +322,9 @@ function draw(p: Prepared, c: Computed): ProjectorView {
     parts.push({ kind: "html", html: searchPanelHtml(id, { labels, k, nbr, traces: pointTraces, perm }) });
   }
   const view = new View({
-    title: `${title}: ${n} points of dimension ${m.cols}${varNote}`,
+    title: headline,
     parts,
-    text: `${title}: ${n} points of dimension ${m.cols}${varNote}\n` + labels.slice(0, 20).map((l, i) => `${l}\t${points[i].join("\t")}`).join("\n") + (n > 20 ? `\n… ${n - 20} more` : ""),
+    text: `${headline}\n` + labels.slice(0, 20).map((l, i) => `${l}\t${points[i].join("\t")}`).join("\n") + (n > 20 ? tr(`\n… ${n - 20} more`, `\n… 另有 ${n - 20} 个`) : ""),
   });
   return new ProjectorView(view, points, method, ratio);
 }
@@ -357,16 +360,18 @@ export function projector(input: WordVectorsLike | TensorLike | number[][], opti
  */
 export async function projectorAsync(input: WordVectorsLike | TensorLike | number[][], options: ProjectorOptions = {}): Promise<ProjectorView> {
   const p = prepare("projectorAsync", input, options);
-  const name = `${METHOD_NAMES[p.method]} of ${p.n.toLocaleString("en-US")} points`;
+  const name = tr(`${METHOD_NAMES[p.method]} of ${p.n.toLocaleString("en-US")} points`, `${METHOD_NAMES[p.method]}：${p.n.toLocaleString("en-US")} 个点`);
   const bar = progressBar(name);
   const t0 = Date.now();
   let c: Computed;
   try {
     c = await computeAsync(p, bar.onProgress);
   } catch (e) {
-    bar.done(`${name}: stopped after ${formatDuration(Date.now() - t0)} (${(e as Error).message})`);
+    const took = formatDuration(Date.now() - t0);
+    bar.done(tr(`${name}: stopped after ${took} (${(e as Error).message})`, `${name}：${took} 后停止（${(e as Error).message}）`));
     throw e;
   }
-  bar.done(`${name}: done in ${formatDuration(Date.now() - t0)}`);
+  const took = formatDuration(Date.now() - t0);
+  bar.done(tr(`${name}: done in ${took}`, `${name}：完成，用时 ${took}`));
   return draw(p, c);
 }

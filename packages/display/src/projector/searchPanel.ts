@@ -5,6 +5,7 @@
  * neighbour indices packed as 3-byte little-endian integers in base64 (4 characters per index).
  */
 import { escapeHtml, scriptJson } from "../html";
+import { lang, tr } from "../lang";
 
 /** Packs non-negative integers < 2^24 as 3 bytes each, base64. */
 export function packIndices(values: ArrayLike<number>): string {
@@ -66,12 +67,16 @@ wait();`;
  * `id` must be unique in the page.
  */
 export function searchPanelHtml(id: string, data: SearchData): string {
-  const note = data.nbr ? `nearest neighbours in the original space` : `neighbours not computed for this many points with PCA (use projectorAsync)`;
+  const note = data.nbr
+    ? tr("nearest neighbours in the original space", "原始空间中的最近邻")
+    : tr("neighbours not computed for this many points with PCA (use projectorAsync)", "点数这么多时 PCA 不计算近邻（请用 projectorAsync）");
+  // the page script's own words, in Chinese when lang() is "zh" (the English script is left as it is)
+  const script = lang() === "zh" ? PAGE_SCRIPT.replace('" match":" matches"', '" 个匹配":" 个匹配"').replace('" — nearest: "', '" — 最近邻："') : PAGE_SCRIPT;
   return (
     `<div id="${escapeHtml(id)}" class="embedlab-search" style="margin:4px 0">` +
-    `<input type="search" placeholder="search a word…" aria-label="search the points" style="width:220px"> ` +
+    `<input type="search" placeholder="${escapeHtml(tr("search a word…", "搜索一个词…"))}" aria-label="${escapeHtml(tr("search the points", "搜索这些点"))}" style="width:220px"> ` +
     `<span class="embedlab-search-count"></span> <span style="color:#888">(${escapeHtml(note)})</span>` +
     `<div class="embedlab-search-results"></div></div>\n` +
-    `<script type="text/javascript">(function(){var id=${JSON.stringify(id)},D=${scriptJson(data)};\n${PAGE_SCRIPT}})();</script>`
+    `<script type="text/javascript">(function(){var id=${JSON.stringify(id)},D=${scriptJson(data)};\n${script}})();</script>`
   );
 }

@@ -6,6 +6,7 @@ import { htmlTable, textTable } from "../html";
 import { round } from "../matrix";
 import { View } from "../View";
 import { cosineAll, readVectors, rowOf, topK, unitRow, type VectorsInput } from "./vectorsLike";
+import { tr } from "../lang";
 
 const { checkInt, checkKeys } = validate;
 
@@ -50,16 +51,17 @@ export function analogyView(vectors: VectorsInput, a: string, b: string, c: stri
     x: pt[to][0], y: pt[to][1], ax: pt[from][0], ay: pt[from][1], xref: "x", yref: "y", axref: "x", ayref: "y",
     showarrow: true, arrowhead: 3, arrowsize: 1.5, arrowwidth: 2, arrowcolor: color, text: "",
   });
-  const names = [a, b, c, `${v.words[d]} (answer)`];
+  const names = [a, b, c, tr(`${v.words[d]} (answer)`, `${v.words[d]}（答案）`)];
+  const header = [tr("rank", "排名"), tr("candidate", "候选词"), tr("cosine", "余弦")];
   return new View({
-    title: `${title} → ${v.words[d]} (cosine ${round(scores[d], 4)})`,
+    title: tr(`${title} → ${v.words[d]} (cosine ${round(scores[d], 4)})`, `${title} → ${v.words[d]}（余弦 ${round(scores[d], 4)}）`),
     parts: [
       {
         kind: "plotly",
         figure: {
           data: [{ type: "scatter", mode: "markers+text", x: pt.map((p) => p[0]), y: pt.map((p) => p[1]), text: names, textposition: "top center", marker: { size: 12, color: ["#1f77b4", "#1f77b4", "#ff7f0e", "#ff7f0e"] }, hovertemplate: "%{text}<extra></extra>" }],
           layout: {
-            title: { text: `${title} (PCA of the four words)` },
+            title: { text: tr(`${title} (PCA of the four words)`, `${title}（四个词的 PCA）`) },
             height: 380,
             margin: { l: 50, r: 20, t: 40, b: 50 },
             annotations: [arrow(0, 1, "#1f77b4"), arrow(2, 3, "#ff7f0e")],
@@ -69,8 +71,8 @@ export function analogyView(vectors: VectorsInput, a: string, b: string, c: stri
           },
         },
       },
-      { kind: "html", html: htmlTable(["rank", "candidate", "cosine"], best.map((i, r) => [r + 1, { text: v.words[i], cls: "el-text" }, round(scores[i], 4).toFixed(4)]), { caption: `unit(${b}) − unit(${a}) + unit(${c})` }) },
+      { kind: "html", html: htmlTable(header, best.map((i, r) => [r + 1, { text: v.words[i], cls: "el-text" }, round(scores[i], 4).toFixed(4)]), { caption: `unit(${b}) − unit(${a}) + unit(${c})` }) },
     ],
-    text: `${title}\n${textTable(["rank", "candidate", "cosine"], best.map((i, r) => [r + 1, v.words[i], round(scores[i], 4).toFixed(4)]))}`,
+    text: `${title}\n${textTable(header, best.map((i, r) => [r + 1, v.words[i], round(scores[i], 4).toFixed(4)]))}`,
   });
 }

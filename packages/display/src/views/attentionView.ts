@@ -5,6 +5,7 @@
 import { validate } from "@embedlab/core";
 import { isTensorLike, checkLive, round, type TensorLike } from "../matrix";
 import { View } from "../View";
+import { tr } from "../lang";
 
 const { checkInt, checkKeys, checkString, checkStrings, typeError, rangeError, formatShape } = validate;
 
@@ -73,7 +74,7 @@ function headGrid(title: string, zs: (number | null)[][][], labels: string[], sc
     xaxis: `x${h === 0 ? "" : h + 1}`,
     yaxis: `y${h === 0 ? "" : h + 1}`,
     showscale: h === H - 1,
-    hovertemplate: `head ${h}, query %{y}, key %{x}: ${hover}<extra></extra>`,
+    hovertemplate: tr(`head ${h}, query %{y}, key %{x}: ${hover}`, `头 ${h}，查询 %{y}，键 %{x}：${hover}`) + "<extra></extra>",
     ...scale,
   }));
   const layout: Record<string, unknown> = {
@@ -81,12 +82,12 @@ function headGrid(title: string, zs: (number | null)[][][], labels: string[], sc
     height: 360,
     margin: { l: 60, r: 20, t: 60, b: 60 },
     grid: { rows: 1, columns: H, pattern: "independent" },
-    annotations: zs.map((_, h) => ({ text: `head ${h}`, showarrow: false, xref: `x${h === 0 ? "" : h + 1} domain`, yref: `y${h === 0 ? "" : h + 1} domain`, x: 0.5, y: 1.08 })),
+    annotations: zs.map((_, h) => ({ text: tr(`head ${h}`, `头 ${h}`), showarrow: false, xref: `x${h === 0 ? "" : h + 1} domain`, yref: `y${h === 0 ? "" : h + 1} domain`, x: 0.5, y: 1.08 })),
   };
   for (let h = 0; h < H; h++) {
     const s = h === 0 ? "" : String(h + 1);
-    layout[`xaxis${s}`] = { type: "category", title: { text: "key" }, tickangle: -45 };
-    layout[`yaxis${s}`] = { type: "category", autorange: "reversed", ...(h === 0 ? { title: { text: "query" } } : {}) };
+    layout[`xaxis${s}`] = { type: "category", title: { text: tr("key", "键") }, tickangle: -45 };
+    layout[`yaxis${s}`] = { type: "category", autorange: "reversed", ...(h === 0 ? { title: { text: tr("query", "查询") } } : {}) };
   }
   return { data, layout };
 }
@@ -112,17 +113,18 @@ export function attentionView(weights: CubeInput, options: AttentionViewOptions 
   const B = w.shape.length === 4 ? w.shape[0] : 1;
   const example = checkInt(fn, "options.example", options.example ?? 0, 0, B - 1);
   const labels = options.tokens === undefined ? Array.from({ length: T }, (_, i) => String(i)) : checkStrings(fn, "options.tokens", options.tokens, T).map((t, i) => `${i}:${t}`);
-  const title = options.title === undefined ? "Attention" : checkString(fn, "options.title", options.title);
+  const title = options.title === undefined ? tr("Attention", "注意力") : checkString(fn, "options.title", options.title);
   const heads = Array.from({ length: H }, (_, h) => slab(w, ((example * H + h) * T) * T, T, 3));
   const parts: View["parts"][number][] = [
-    { kind: "plotly", figure: headGrid(`${title}: ${H} heads × ${T} queries × ${T} keys`, heads, labels, { zmin: 0, zmax: 1, colorscale: "Blues" }, "%{z}") as never },
+    { kind: "plotly", figure: headGrid(tr(`${title}: ${H} heads × ${T} queries × ${T} keys`, `${title}：${H} 个头 × ${T} 个查询 × ${T} 个键`), heads, labels, { zmin: 0, zmax: 1, colorscale: "Blues" }, "%{z}") as never },
   ];
-  const lines = [`${title}: ${H} heads, ${T} positions${B > 1 ? ` (example ${example} of ${B})` : ""}`];
+  const lines = [tr(`${title}: ${H} heads, ${T} positions${B > 1 ? ` (example ${example} of ${B})` : ""}`, `${title}：${H} 个头，${T} 个位置${B > 1 ? `（${B} 个样本中的第 ${example} 个）` : ""}`)];
   heads.forEach((z, h) => {
     const argmax = z.map((row) => row.reduce<number>((best, v, j) => ((v ?? -1) > (row[best] ?? -1) ? j : best), 0));
     const offsets = argmax.map((j, i) => j - i);
     const common = mode(offsets);
-    lines.push(`  head ${h}: most-attended key offset (key − query) ${common} for ${offsets.filter((o) => o === common).length} of ${T} queries`);
+    const hits = offsets.filter((o) => o === common).length;
+    lines.push(tr(`  head ${h}: most-attended key offset (key − query) ${common} for ${hits} of ${T} queries`, `  头 ${h}：${T} 个查询中有 ${hits} 个最关注的键偏移（键 − 查询）为 ${common}`));
   });
   if (options.bias !== undefined) {
     const b = readArray(fn, "options.bias", options.bias, [3]);
@@ -132,8 +134,9 @@ export function attentionView(weights: CubeInput, options: AttentionViewOptions 
     const zs = Array.from({ length: H }, (_, h) => slab(b, h * T * T, T, 4));
     const finite = Array.from(b.data).filter(Number.isFinite);
     const lo = Math.min(...finite);
-    parts.push({ kind: "plotly", figure: headGrid("Positional bias added to the scores (gaps: masked)", zs, labels, { zmin: lo, zmax: Math.max(0, ...finite), colorscale: "Reds", reversescale: true }, "%{z}") as never });
-    lines.push(`  bias: range [${round(lo, 4)}, ${round(Math.max(...finite), 4)}]; per head at distance 1: ${zs.map((z) => (T > 1 ? z[1][0] : 0)).join(", ")}`);
+    parts.push({ kind: "plotly", figure: headGrid(tr("Positional bias added to the scores (gaps: masked)", "加到得分上的位置偏置（空白：被掩码）"), zs, labels, { zmin: lo, zmax: Math.max(0, ...finite), colorscale: "Reds", reversescale: true }, "%{z}") as never });
+    const [range, atOne] = [`[${round(lo, 4)}, ${round(Math.max(...finite), 4)}]`, zs.map((z) => (T > 1 ? z[1][0] : 0)).join(", ")];
+    lines.push(tr(`  bias: range ${range}; per head at distance 1: ${atOne}`, `  偏置：范围 ${range}；各头在距离 1 处：${atOne}`));
   }
   if (options.buckets !== undefined) {
     const k = readArray(fn, "options.buckets", options.buckets, [2]);
@@ -142,13 +145,14 @@ export function attentionView(weights: CubeInput, options: AttentionViewOptions 
     parts.push({
       kind: "plotly",
       figure: {
-        data: [{ type: "heatmap", z, x: labels, y: labels, colorscale: "Viridis", text: z.map((r) => r.map(String)), texttemplate: T <= 16 ? "%{text}" : "", hovertemplate: "query %{y}, key %{x}: bucket %{z}<extra></extra>" }],
-        layout: { title: { text: "T5 bucket of every (query, key) pair" }, height: 360, margin: { l: 60, r: 20, t: 40, b: 60 }, xaxis: { type: "category", title: { text: "key" } }, yaxis: { type: "category", autorange: "reversed", title: { text: "query" } } },
+        data: [{ type: "heatmap", z, x: labels, y: labels, colorscale: "Viridis", text: z.map((r) => r.map(String)), texttemplate: T <= 16 ? "%{text}" : "", hovertemplate: tr("query %{y}, key %{x}: bucket %{z}", "查询 %{y}，键 %{x}：桶 %{z}") + "<extra></extra>" }],
+        layout: { title: { text: tr("T5 bucket of every (query, key) pair", "每个（查询，键）对的 T5 桶") }, height: 360, margin: { l: 60, r: 20, t: 40, b: 60 }, xaxis: { type: "category", title: { text: tr("key", "键") } }, yaxis: { type: "category", autorange: "reversed", title: { text: tr("query", "查询") } } },
       },
     });
-    lines.push(`  buckets: ${new Set(Array.from(k.data)).size} distinct over ${T}×${T} pairs; row 0: ${z[0].join(" ")}`);
+    const distinct = new Set(Array.from(k.data)).size;
+    lines.push(tr(`  buckets: ${distinct} distinct over ${T}×${T} pairs; row 0: ${z[0].join(" ")}`, `  桶：${T}×${T} 个对中共 ${distinct} 个不同的桶；第 0 行：${z[0].join(" ")}`));
   }
-  return new View({ title: `${title}: ${H} heads × ${T} positions`, parts, text: lines.join("\n") });
+  return new View({ title: tr(`${title}: ${H} heads × ${T} positions`, `${title}：${H} 个头 × ${T} 个位置`), parts, text: lines.join("\n") });
 }
 
 /** The most frequent value (the smallest on a tie). */

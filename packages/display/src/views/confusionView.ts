@@ -7,6 +7,7 @@ import { categoryAxis, positionsOf } from "../categoryAxis";
 import { colorscale, SEQUENTIAL } from "../colorScale";
 import { htmlTable, textTable } from "../html";
 import { View } from "../View";
+import { tr } from "../lang";
 
 const { checkKeys, checkStrings, rangeError, typeError } = validate;
 
@@ -79,12 +80,13 @@ export function confusionView(yTrue: unknown, yPred: unknown, options: Confusion
   const s = confusionStats(yTrue, yPred, options.labels?.length);
   const k = s.counts.length;
   const labels = options.labels === undefined ? Array.from({ length: k }, (_, i) => String(i)) : checkStrings(fn, "options.labels", options.labels, k);
-  const title = options.title ?? "Confusion matrix";
+  const title = options.title ?? tr("Confusion matrix", "混淆矩阵");
   const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
-  const header = ["class", "precision", "recall", "F1", "support"];
+  const header = [tr("class", "类别"), tr("precision", "精确率"), tr("recall", "召回率"), "F1", tr("support", "样本数")];
+  const headline = tr(`${title}: accuracy ${pct(s.accuracy)}`, `${title}：准确率 ${pct(s.accuracy)}`);
   const body = labels.map((l, c) => [l, pct(s.precision[c]), pct(s.recall[c]), pct(s.f1[c]), s.counts[c].reduce((a, v) => a + v, 0)]);
   return new View({
-    title: `${title}: accuracy ${pct(s.accuracy)}`,
+    title: headline,
     parts: [
       {
         kind: "plotly",
@@ -92,19 +94,19 @@ export function confusionView(yTrue: unknown, yPred: unknown, options: Confusion
           data: [{
             // Light = few, dark = many, from 0: the errors are pale, the correct answers dark, and the bar says how many.
             type: "heatmap", z: s.counts, x: positionsOf(k), y: positionsOf(k), colorscale: colorscale(SEQUENTIAL), zmin: 0,
-            showscale: true, colorbar: { title: { text: "count" }, thickness: 14 },
-            texttemplate: "%{z}", text: s.counts.map((r, t) => r.map((v, p) => `true ${labels[t]}, predicted ${labels[p]}: ${v}`)),
+            showscale: true, colorbar: { title: { text: tr("count", "计数") }, thickness: 14 },
+            texttemplate: "%{z}", text: s.counts.map((r, t) => r.map((v, p) => tr(`true ${labels[t]}, predicted ${labels[p]}: ${v}`, `真实 ${labels[t]}，预测 ${labels[p]}：${v}`))),
             hovertemplate: "%{text}<extra></extra>",
           }],
           layout: {
             height: 120 + 60 * k, width: 280 + 80 * k, margin: { l: 80, r: 20, t: 20, b: 60 },
-            xaxis: categoryAxis(labels, { title: { text: "predicted" }, side: "bottom" }),
-            yaxis: categoryAxis(labels, { title: { text: "true" }, autorange: "reversed" }),
+            xaxis: categoryAxis(labels, { title: { text: tr("predicted", "预测") }, side: "bottom" }),
+            yaxis: categoryAxis(labels, { title: { text: tr("true", "真实") }, autorange: "reversed" }),
           },
         },
       },
       { kind: "html", html: htmlTable(header, body) },
     ],
-    text: `${title}: accuracy ${pct(s.accuracy)}\n${textTable(["true \\ predicted", ...labels], labels.map((l, c) => [l, ...s.counts[c]]))}\n${textTable(header, body)}`,
+    text: `${headline}\n${textTable([tr("true \\ predicted", "真实 \\ 预测"), ...labels], labels.map((l, c) => [l, ...s.counts[c]]))}\n${textTable(header, body)}`,
   });
 }

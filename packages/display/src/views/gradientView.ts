@@ -6,6 +6,7 @@ import { htmlTable, textTable, type Cell } from "../html";
 import { isTensorLike, round, rowNorms, toMatrix, toVector, type TensorLike } from "../matrix";
 import { View } from "../View";
 import { readLayer, type EmbeddingLike } from "./embeddingLike";
+import { tr } from "../lang";
 
 const { checkKeys, checkStrings, typeError } = validate;
 
@@ -59,39 +60,45 @@ export function gradientView(layer: EmbeddingLike, grads: TensorLike | Record<st
   const labels = options.labels === undefined ? undefined : checkStrings(fn, "options.labels", options.labels, w.rows);
   const counts = new Map<number, number>();
   if (options.ids !== undefined) for (const id of flatIds(fn, options.ids)) counts.set(id, (counts.get(id) ?? 0) + 1);
-  const title = options.title ?? `Gradient of ${name}`;
+  const title = options.title ?? tr(`Gradient of ${name}`, `${name} 的梯度`);
   const norms = rowNorms(g);
   const touched = norms.map((n, i) => (n > 0 ? i : -1)).filter((i) => i >= 0);
   const label = (i: number) => (labels ? `${i} ${labels[i]}` : String(i));
   // Past 500 rows a bar per row is unreadable: draw the touched rows (and the padding row) only.
   const drawn = w.rows <= 500 ? norms.map((_, i) => i) : [...new Set([...touched, ...(paddingIdx !== null ? [paddingIdx] : [])])].sort((a, b) => a - b);
   const color = (i: number) => (i === paddingIdx ? "#7f7f7f" : norms[i] > 0 ? "#1f77b4" : "#d9d9d9");
-  const header = ["row", "gradient norm", ...(options.ids !== undefined ? ["count in batch"] : [])];
+  const header = [tr("row", "行"), tr("gradient norm", "梯度范数"), ...(options.ids !== undefined ? [tr("count in batch", "批次中出现次数")] : [])];
   const body: Cell[][] = touched.map((i) => [
     { text: label(i), cls: "el-text" },
     { text: String(round(norms[i], 6)) },
     ...(options.ids !== undefined ? [{ text: String(counts.get(i) ?? 0) }] : []),
   ]);
-  const padNote = paddingIdx !== null ? `; padding row ${paddingIdx} gradient norm ${round(norms[paddingIdx], 6)}${counts.get(paddingIdx) ? ` (occurs ${counts.get(paddingIdx)}× in the batch)` : ""}` : "";
-  const note = `the batch touched ${touched.length} of ${w.rows} rows${padNote}`;
+  const padCount = paddingIdx !== null ? counts.get(paddingIdx) : undefined;
+  const padNote = paddingIdx !== null
+    ? tr(
+      `; padding row ${paddingIdx} gradient norm ${round(norms[paddingIdx], 6)}${padCount ? ` (occurs ${padCount}× in the batch)` : ""}`,
+      `；填充行 ${paddingIdx} 的梯度范数 ${round(norms[paddingIdx], 6)}${padCount ? `（在批次中出现 ${padCount} 次）` : ""}`,
+    )
+    : "";
+  const note = tr(`the batch touched ${touched.length} of ${w.rows} rows${padNote}`, `这个批次用到了 ${w.rows} 行中的 ${touched.length} 行${padNote}`);
   return new View({
-    title: `${title}: ${note}`,
+    title: `${title}${tr(": ", "：")}${note}`,
     parts: [
       {
         kind: "plotly",
         figure: {
-          data: [{ type: "bar", x: drawn.map(label), y: drawn.map((i) => round(norms[i], 6)), marker: { color: drawn.map(color) }, hovertemplate: "row %{x}: ‖grad‖ %{y}<extra></extra>" }],
+          data: [{ type: "bar", x: drawn.map(label), y: drawn.map((i) => round(norms[i], 6)), marker: { color: drawn.map(color) }, hovertemplate: tr("row %{x}: ‖grad‖ %{y}", "行 %{x}：‖grad‖ %{y}") + "<extra></extra>" }],
           layout: {
-            title: { text: `${title}: row gradient norms (grey: padding row)` },
+            title: { text: tr(`${title}: row gradient norms (grey: padding row)`, `${title}：各行的梯度范数（灰色：填充行）`) },
             height: 320,
             margin: { l: 60, r: 20, t: 40, b: 60 },
-            xaxis: { title: { text: "row (token id)" }, type: "category" },
-            yaxis: { title: { text: "‖gradient row‖₂" } },
+            xaxis: { title: { text: tr("row (token id)", "行（词元 id）") }, type: "category" },
+            yaxis: { title: { text: tr("‖gradient row‖₂", "‖梯度行‖₂") } },
           },
         },
       },
       { kind: "html", html: htmlTable(header, body, { caption: note }) },
     ],
-    text: `${title}: ${note}\n${textTable(header, touched.map((i) => [label(i), round(norms[i], 6), ...(options.ids !== undefined ? [counts.get(i) ?? 0] : [])]))}`,
+    text: `${title}${tr(": ", "：")}${note}\n${textTable(header, touched.map((i) => [label(i), round(norms[i], 6), ...(options.ids !== undefined ? [counts.get(i) ?? 0] : [])]))}`,
   });
 }

@@ -4,6 +4,7 @@
 import { validate } from "@embedlab/core";
 import { htmlTable, textTable, type Cell } from "../html";
 import { View } from "../View";
+import { tr } from "../lang";
 
 const { checkKeys, typeError } = validate;
 
@@ -40,7 +41,7 @@ export function hashEncodingView(hasher: HashEncoderLike, values: readonly (stri
     throw typeError(fn, "hasher", "a feature hasher with nFeatures and indices()", hasher);
   }
   if (!Array.isArray(values)) throw typeError(fn, "values", "an array of strings or numbers", values);
-  const title = options.title ?? "Hash encoding";
+  const title = options.title ?? tr("Hash encoding", "哈希编码");
   const distinct = [...new Set(values)];
   const cols = Array.from(hasher.indices(distinct));
   const signs = typeof hasher.signs === "function" ? Array.from(hasher.signs(distinct)) : distinct.map(() => 1);
@@ -48,7 +49,11 @@ export function hashEncodingView(hasher: HashEncoderLike, values: readonly (stri
   distinct.forEach((v, i) => byCol.set(cols[i], [...(byCol.get(cols[i]) ?? []), v]));
   const collided = [...byCol.entries()].filter(([, vs]) => vs.length > 1).sort((a, b) => a[0] - b[0]);
   const nCollide = collided.reduce((a, [, vs]) => a + vs.length, 0);
-  const note = `${distinct.length} distinct values in ${hasher.nFeatures} columns: ${byCol.size} columns used, ${collided.length} shared by several values (${nCollide} values collide)`;
+  const note = tr(
+    `${distinct.length} distinct values in ${hasher.nFeatures} columns: ${byCol.size} columns used, ${collided.length} shared by several values (${nCollide} values collide)`,
+    `${distinct.length} 个不同的值放入 ${hasher.nFeatures} 列：用到 ${byCol.size} 列，其中 ${collided.length} 列被多个值共用（${nCollide} 个值发生冲突）`,
+  );
+  const header = [tr("value", "值"), tr("column", "列"), tr("sign", "符号"), tr("collides with", "与之冲突的值")];
   const order = distinct.map((_, i) => i).sort((a, b) => cols[a] - cols[b] || String(distinct[a]).localeCompare(String(distinct[b])));
   const body: Cell[][] = order.map((i) => {
     const shared = (byCol.get(cols[i]) ?? []).length > 1;
@@ -63,10 +68,10 @@ export function hashEncodingView(hasher: HashEncoderLike, values: readonly (stri
   });
   const used = [...byCol.keys()].sort((a, b) => a - b);
   return new View({
-    title: `${title}: ${distinct.length} values → ${hasher.nFeatures} columns`,
+    title: tr(`${title}: ${distinct.length} values → ${hasher.nFeatures} columns`, `${title}：${distinct.length} 个值 → ${hasher.nFeatures} 列`),
     parts: [
       { kind: "html", html: `<div class="embedlab-note">${note}</div>` },
-      { kind: "html", html: htmlTable(["value", "column", "sign", "collides with"], body) },
+      { kind: "html", html: htmlTable(header, body) },
       {
         kind: "plotly",
         figure: {
@@ -76,18 +81,18 @@ export function hashEncodingView(hasher: HashEncoderLike, values: readonly (stri
             y: used.map((c) => (byCol.get(c) ?? []).length),
             text: used.map((c) => (byCol.get(c) ?? []).map(String).join(", ")),
             marker: { color: used.map((c) => ((byCol.get(c) ?? []).length > 1 ? "#ff7f0e" : "#1f77b4")) },
-            hovertemplate: "column %{x}: %{text}<extra></extra>",
+            hovertemplate: tr("column %{x}: %{text}", "第 %{x} 列：%{text}") + "<extra></extra>",
           }],
           layout: {
-            title: { text: "Distinct values per used column (orange: collision)" },
+            title: { text: tr("Distinct values per used column (orange: collision)", "每个已用列中不同值的个数（橙色：冲突）") },
             height: 300,
             margin: { l: 50, r: 20, t: 40, b: 50 },
-            xaxis: { title: { text: "column" }, type: "category" },
-            yaxis: { title: { text: "values" }, dtick: 1 },
+            xaxis: { title: { text: tr("column", "列") }, type: "category" },
+            yaxis: { title: { text: tr("values", "值的个数") }, dtick: 1 },
           },
         },
       },
     ],
-    text: `${title}: ${note}\n${textTable(["value", "column", "sign", "collides with"], order.map((i) => [String(distinct[i]), cols[i], signs[i] < 0 ? -1 : 1, (byCol.get(cols[i]) ?? []).filter((v) => v !== distinct[i]).join(", ")]))}`,
+    text: `${title}${tr(": ", "：")}${note}\n${textTable(header, order.map((i) => [String(distinct[i]), cols[i], signs[i] < 0 ? -1 : 1, (byCol.get(cols[i]) ?? []).filter((v) => v !== distinct[i]).join(", ")]))}`,
   });
 }

@@ -4,6 +4,7 @@
 import { validate } from "@embedlab/core";
 import { htmlTable, textTable, type Cell } from "../html";
 import { View } from "../View";
+import { tr } from "../lang";
 
 const { checkKeys, typeError } = validate;
 
@@ -41,22 +42,22 @@ export function labelEncodingView(encoder: LabelEncoderLike, values?: readonly (
   checkKeys(fn, options, ["title"]);
   const classes = classesOf(fn, encoder);
   if (values !== undefined && !Array.isArray(values)) throw typeError(fn, "values", "an array of labels", values);
-  const title = options.title ?? "Label encoding";
+  const title = options.title ?? tr("Label encoding", "标签编码");
   const code = new Map<string, number>(classes.map((c, i) => [`${typeof c}:${c}`, i]));
   const parts = [
-    { kind: "html" as const, html: `<div class="embedlab-note">${classes.length} classes, codes 0…${classes.length - 1} in sorted order. The codes imply an order the categories may not have.</div>` },
-    { kind: "html" as const, html: htmlTable(["class", "code"], classes.map((c, i) => [{ text: String(c), cls: "el-text" }, i])) },
+    { kind: "html" as const, html: `<div class="embedlab-note">${tr(`${classes.length} classes, codes 0…${classes.length - 1} in sorted order. The codes imply an order the categories may not have.`, `${classes.length} 个类别，按排序后的顺序编码为 0…${classes.length - 1}。编码暗含一种大小顺序，而类别本身未必有这种顺序。`)}</div>` },
+    { kind: "html" as const, html: htmlTable([tr("class", "类别"), tr("code", "编码")], classes.map((c, i) => [{ text: String(c), cls: "el-text" }, i])) },
   ];
-  const textParts = [`${title}: ${classes.length} classes`, textTable(["class", "code"], classes.map((c, i) => [String(c), i]))];
+  const textParts = [tr(`${title}: ${classes.length} classes`, `${title}：${classes.length} 个类别`), textTable([tr("class", "类别"), tr("code", "编码")], classes.map((c, i) => [String(c), i]))];
   if (values) {
     let unseen = 0;
     const rows: Cell[][] = values.map((v) => {
       const k = code.get(`${typeof v}:${v}`);
       if (k === undefined) unseen++;
-      return [{ text: String(v), cls: "el-text" }, k === undefined ? { text: "unseen", cls: "el-collision", title: "not among the classes" } : { text: String(k) }];
+      return [{ text: String(v), cls: "el-text" }, k === undefined ? { text: tr("unseen", "未见过"), cls: "el-collision", title: tr("not among the classes", "不在已知类别中") } : { text: String(k) }];
     });
-    parts.push({ kind: "html", html: htmlTable(["value", "code"], rows, { caption: `${values.length} values${unseen ? `, ${unseen} unseen` : ""}` }) });
-    textParts.push(textTable(["value", "code"], values.map((v) => [String(v), code.get(`${typeof v}:${v}`) ?? "unseen"])));
+    parts.push({ kind: "html", html: htmlTable([tr("value", "值"), tr("code", "编码")], rows, { caption: tr(`${values.length} values${unseen ? `, ${unseen} unseen` : ""}`, `${values.length} 个值${unseen ? `，其中 ${unseen} 个未见过` : ""}`) }) });
+    textParts.push(textTable([tr("value", "值"), tr("code", "编码")], values.map((v) => [String(v), code.get(`${typeof v}:${v}`) ?? tr("unseen", "未见过")])));
   }
-  return new View({ title: `${title}: ${classes.length} classes`, parts, text: textParts.join("\n\n") });
+  return new View({ title: tr(`${title}: ${classes.length} classes`, `${title}：${classes.length} 个类别`), parts, text: textParts.join("\n\n") });
 }

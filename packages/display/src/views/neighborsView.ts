@@ -6,6 +6,7 @@ import { escapeHtml, htmlTable, textTable } from "../html";
 import { round } from "../matrix";
 import { View } from "../View";
 import { cosineAll, readVectors, rowOf, topK, type VectorsInput } from "./vectorsLike";
+import { tr } from "../lang";
 
 const { checkInt, checkKeys } = validate;
 
@@ -34,7 +35,8 @@ export function neighborsView(vectors: VectorsInput, word: string, k = 10, optio
   checkInt(fn, "k", k, 1, Math.max(1, v.m.rows - 1));
   const scores = cosineAll(v.m, v.m.data.subarray(q * v.m.cols, (q + 1) * v.m.cols));
   const best = topK(scores, k, new Set([q]));
-  const title = options.title ?? `Nearest neighbours of ${JSON.stringify(word)}`;
+  const title = options.title ?? tr(`Nearest neighbours of ${JSON.stringify(word)}`, `${JSON.stringify(word)} 的最近邻`);
+  const header = [tr("rank", "排名"), tr("word", "词"), tr("cosine", "余弦")];
   const body = best.map((i, r) => [
     r + 1,
     { text: v.words[i], cls: "el-text" },
@@ -43,7 +45,7 @@ export function neighborsView(vectors: VectorsInput, word: string, k = 10, optio
   ]);
   return new View({
     title,
-    parts: [{ kind: "html", html: htmlTable(["rank", "word", "cosine", ""], body, { caption: `${escapeHtml(word)}: ${best.length} nearest of ${v.m.rows - 1}` }) }],
-    text: `${title}\n${textTable(["rank", "word", "cosine"], best.map((i, r) => [r + 1, v.words[i], round(scores[i], 4).toFixed(4)]))}`,
+    parts: [{ kind: "html", html: htmlTable([...header, ""], body, { caption: tr(`${escapeHtml(word)}: ${best.length} nearest of ${v.m.rows - 1}`, `${escapeHtml(word)}：${v.m.rows - 1} 个词中最近的 ${best.length} 个`) }) }],
+    text: `${title}\n${textTable(header, best.map((i, r) => [r + 1, v.words[i], round(scores[i], 4).toFixed(4)]))}`,
   });
 }

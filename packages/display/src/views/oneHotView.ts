@@ -7,6 +7,7 @@ import { categoryAxis, positionsOf } from "../categoryAxis";
 import { colorscale, SEQUENTIAL } from "../colorScale";
 import { toMatrix, type TensorLike } from "../matrix";
 import { View } from "../View";
+import { tr } from "../lang";
 
 const { checkKeys, checkStrings } = validate;
 
@@ -36,7 +37,7 @@ export function oneHotView(matrix: TensorLike | number[][], options: OneHotViewO
   const m = toMatrix(fn, "matrix", matrix);
   const cats = options.categories === undefined ? Array.from({ length: m.cols }, (_, j) => String(j)) : checkStrings(fn, "options.categories", options.categories, m.cols);
   const rows = options.rows === undefined ? Array.from({ length: m.rows }, (_, i) => String(i)) : checkStrings(fn, "options.rows", options.rows, m.rows);
-  const title = options.title ?? "One-hot encoding";
+  const title = options.title ?? tr("One-hot encoding", "独热编码");
   const z: number[][] = [];
   const body: Cell[][] = [];
   for (let i = 0; i < m.rows; i++) {
@@ -46,7 +47,9 @@ export function oneHotView(matrix: TensorLike | number[][], options: OneHotViewO
     body.push([{ text: rows[i], cls: "el-text" }, ...r.map((v) => ({ text: String(v), cls: v !== 0 ? "el-hot" : undefined }))]);
   }
   const nonzero = m.data.reduce((a, v) => a + (v !== 0 ? 1 : 0), 0);
-  const note = `${m.rows} items × ${m.cols} categories: ${nonzero} non-zero of ${m.rows * m.cols} (${m.rows * m.cols ? ((100 * nonzero) / (m.rows * m.cols)).toFixed(1) : 0}% dense)`;
+  const cells = m.rows * m.cols;
+  const dense = cells ? ((100 * nonzero) / cells).toFixed(1) : 0;
+  const note = tr(`${m.rows} items × ${m.cols} categories: ${nonzero} non-zero of ${cells} (${dense}% dense)`, `${m.rows} 个条目 × ${m.cols} 个类别：${cells} 个值中有 ${nonzero} 个非零（密度 ${dense}%）`);
   return new View({
     title: `${title} [${m.rows}, ${m.cols}]`,
     parts: [
@@ -64,13 +67,13 @@ export function oneHotView(matrix: TensorLike | number[][], options: OneHotViewO
             title: { text: title },
             height: Math.min(600, 120 + 28 * m.rows),
             margin: { l: 80, r: 20, t: 40, b: 60 },
-            xaxis: categoryAxis(cats, { title: { text: "category" }, side: "bottom" }),
-            yaxis: categoryAxis(rows, { title: { text: "item" }, autorange: "reversed" }),
+            xaxis: categoryAxis(cats, { title: { text: tr("category", "类别") }, side: "bottom" }),
+            yaxis: categoryAxis(rows, { title: { text: tr("item", "条目") }, autorange: "reversed" }),
           },
         },
       },
       { kind: "html", html: htmlTable(["", ...cats], body, { caption: note }) },
     ],
-    text: `${title}: ${note}\n${textTable(["", ...cats], z.map((r, i) => [rows[i], ...r]))}`,
+    text: `${title}${tr(": ", "：")}${note}\n${textTable(["", ...cats], z.map((r, i) => [rows[i], ...r]))}`,
   });
 }

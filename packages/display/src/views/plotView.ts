@@ -4,6 +4,7 @@
  */
 import { validate } from "@embedlab/core";
 import { View } from "../View";
+import { tr } from "../lang";
 
 const { checkKeys, checkString, typeError } = validate;
 
@@ -33,7 +34,7 @@ export function plotView(traces: readonly Record<string, unknown>[], options: Pl
   if (options.layout !== undefined && (options.layout === null || typeof options.layout !== "object" || Array.isArray(options.layout))) {
     throw typeError(fn, "options.layout", "a plotly layout object", options.layout);
   }
-  const title = options.title === undefined ? "Plot" : checkString(fn, "options.title", options.title);
+  const title = options.title === undefined ? tr("Plot", "图") : checkString(fn, "options.title", options.title);
   const fmt = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : String(v));
   const text = [
     title,
@@ -41,7 +42,7 @@ export function plotView(traces: readonly Record<string, unknown>[], options: Pl
       const x = Array.isArray(t.x) ? (t.x as unknown[]) : [];
       const y = Array.isArray(t.y) ? (t.y as unknown[]) : [];
       const pts = y.slice(0, 12).map((v, j) => `${fmt(x[j] ?? j)}: ${fmt(v)}`).join(", ");
-      return `  ${String(t.name ?? `trace ${i}`)}: ${pts}${y.length > 12 ? `, … (${y.length} points)` : ""}`;
+      return `  ${String(t.name ?? tr(`trace ${i}`, `曲线 ${i}`))}: ${pts}${y.length > 12 ? tr(`, … (${y.length} points)`, `, …（共 ${y.length} 个点）`) : ""}`;
     }),
   ].join("\n");
   return new View({

@@ -6,6 +6,7 @@ import { validate } from "@embedlab/core";
 import { colorscale, DIVERGING } from "../colorScale";
 import { extent, heatmapGrid, round, toMatrix, type TensorLike } from "../matrix";
 import { View } from "../View";
+import { tr } from "../lang";
 
 const { checkInt, checkKeys, typeError } = validate;
 
@@ -42,14 +43,15 @@ export function positionalEncodingView(pe: TensorLike | number[][], options: Pos
     if (!Array.isArray(options.dims)) throw typeError(fn, "options.dims", "an array of dimension indices", options.dims);
     dims = options.dims.map((d, k) => checkInt(fn, `options.dims[${k}]`, d, 0, D - 1));
   }
-  const title = options.title ?? "Positional encoding";
+  const title = options.title ?? tr("Positional encoding", "位置编码");
   const grid = heatmapGrid(m, 200, 4);
-  const sampled = grid.rowStep > 1 || grid.colStep > 1 ? ` (every ${grid.rowStep}th position, ${grid.colStep}th dimension)` : "";
+  const sampled = grid.rowStep > 1 || grid.colStep > 1 ? tr(` (every ${grid.rowStep}th position, ${grid.colStep}th dimension)`, `（每 ${grid.rowStep} 个位置、每 ${grid.colStep} 个维度取一个）`) : "";
   const positions = Array.from({ length: T }, (_, i) => i);
+  const range = extent(m.data).map((v) => round(v, 4)).join(", ");
   const curves = dims.map((d) => ({
     type: "scatter",
     mode: "lines",
-    name: `dim ${d} (${d % 2 === 0 ? "sin" : "cos"})`,
+    name: tr(`dim ${d} (${d % 2 === 0 ? "sin" : "cos"})`, `维度 ${d}（${d % 2 === 0 ? "sin" : "cos"}）`),
     x: positions,
     y: positions.map((p) => round(m.data[p * D + d], 4)),
   }));
@@ -59,13 +61,13 @@ export function positionalEncodingView(pe: TensorLike | number[][], options: Pos
       {
         kind: "plotly",
         figure: {
-          data: [{ type: "heatmap", z: grid.z, x: grid.x, y: grid.y, colorscale: colorscale(DIVERGING), zmin: -1, zmax: 1, hovertemplate: "position %{y}, dim %{x}: %{z}<extra></extra>" }],
+          data: [{ type: "heatmap", z: grid.z, x: grid.x, y: grid.y, colorscale: colorscale(DIVERGING), zmin: -1, zmax: 1, hovertemplate: tr("position %{y}, dim %{x}: %{z}", "位置 %{y}，维度 %{x}：%{z}") + "<extra></extra>" }],
           layout: {
-            title: { text: `${title}: position × dimension${sampled}` },
+            title: { text: tr(`${title}: position × dimension${sampled}`, `${title}：位置 × 维度${sampled}`) },
             height: 380,
             margin: { l: 60, r: 20, t: 40, b: 50 },
-            xaxis: { title: { text: "dimension (even: sin, odd: cos)" } },
-            yaxis: { title: { text: "position" }, autorange: "reversed" },
+            xaxis: { title: { text: tr("dimension (even: sin, odd: cos)", "维度（偶数：sin，奇数：cos）") } },
+            yaxis: { title: { text: tr("position", "位置") }, autorange: "reversed" },
           },
         },
       },
@@ -74,15 +76,15 @@ export function positionalEncodingView(pe: TensorLike | number[][], options: Pos
         figure: {
           data: curves,
           layout: {
-            title: { text: "Chosen dimensions over positions" },
+            title: { text: tr("Chosen dimensions over positions", "所选维度随位置的变化") },
             height: 320,
             margin: { l: 50, r: 20, t: 40, b: 50 },
-            xaxis: { title: { text: "position" } },
-            yaxis: { title: { text: "value" }, range: [-1.1, 1.1] },
+            xaxis: { title: { text: tr("position", "位置") } },
+            yaxis: { title: { text: tr("value", "取值") }, range: [-1.1, 1.1] },
           },
         },
       },
     ],
-    text: `${title}: [${T} positions, ${D} dimensions]; curves of dims ${dims.join(", ")}; range [${extent(m.data).map((v) => round(v, 4)).join(", ")}]`,
+    text: tr(`${title}: [${T} positions, ${D} dimensions]; curves of dims ${dims.join(", ")}; range [${range}]`, `${title}：[${T} 个位置，${D} 个维度]；画出曲线的维度 ${dims.join(", ")}；取值范围 [${range}]`),
   });
 }

@@ -5,6 +5,7 @@
 import { validate } from "@embedlab/core";
 import { round } from "../matrix";
 import { View } from "../View";
+import { tr } from "../lang";
 
 const { checkInt, checkKeys, checkNumber, checkString, typeError, rangeError } = validate;
 
@@ -67,16 +68,16 @@ export function rotaryView(options: RotaryViewOptions = {}): View {
   if ((options.q === undefined) !== (options.k === undefined)) throw typeError(fn, options.q === undefined ? "options.q" : "options.k", "given together with the other (q and k)", undefined);
   const q = options.q === undefined ? null : vectorOption(fn, "options.q", options.q, D);
   const k = options.k === undefined ? null : vectorOption(fn, "options.k", options.k, D);
-  const title = options.title === undefined ? "Rotary position embedding" : checkString(fn, "options.title", options.title);
+  const title = options.title === undefined ? tr("Rotary position embedding", "旋转位置编码") : checkString(fn, "options.title", options.title);
   const theta = Array.from({ length: half }, (_, i) => Math.pow(base, (-2 * i) / D)); // θᵢ
   const positions = Array.from({ length: P }, (_, p) => p);
   const circle = pairs.map((i) => ({
     type: "scatter",
     mode: "lines+markers",
-    name: `pair ${i} (θ = ${theta[i].toPrecision(3)} rad/position)`,
+    name: tr(`pair ${i} (θ = ${theta[i].toPrecision(3)} rad/position)`, `第 ${i} 对（θ = ${theta[i].toPrecision(3)} rad/位置）`),
     x: positions.map((p) => round(Math.cos(p * theta[i]), 4)),
     y: positions.map((p) => round(Math.sin(p * theta[i]), 4)),
-    text: positions.map((p) => `position ${p}`),
+    text: positions.map((p) => tr(`position ${p}`, `位置 ${p}`)),
     hovertemplate: "%{text}: (%{x}, %{y})<extra></extra>",
     marker: { size: 5 },
   }));
@@ -94,20 +95,25 @@ export function rotaryView(options: RotaryViewOptions = {}): View {
   };
   const sinusoid = distances.map((d) => round(cosSum(d), 4));
   const curves: Record<string, unknown>[] = [
-    { type: "scatter", mode: "lines", name: "sinusoid: PE(m)·PE(n) / (D/2)", x: distances, y: sinusoid, line: { width: 4, color: "#bbbbbb" } },
-    { type: "scatter", mode: "lines", name: "RoPE, q = k = 1: rot(q,m)·rot(k,n) / D", x: distances, y: sinusoid, line: { dash: "dot", color: "#d62728" } },
+    { type: "scatter", mode: "lines", name: tr("sinusoid: PE(m)·PE(n) / (D/2)", "正弦编码：PE(m)·PE(n) / (D/2)"), x: distances, y: sinusoid, line: { width: 4, color: "#bbbbbb" } },
+    { type: "scatter", mode: "lines", name: tr("RoPE, q = k = 1: rot(q,m)·rot(k,n) / D", "RoPE，q = k = 1：rot(q,m)·rot(k,n) / D"), x: distances, y: sinusoid, line: { dash: "dot", color: "#d62728" } },
   ];
   let contentNote = "";
   if (q && k) {
     const at0 = ropeScore(0);
     const scale = Math.abs(at0) > 1e-12 ? at0 : 1;
-    curves.push({ type: "scatter", mode: "lines", name: `RoPE, given q and k (÷ q·k = ${round(at0, 4)})`, x: distances, y: distances.map((d) => round(ropeScore(d) / scale, 4)), line: { color: "#1f77b4" } });
-    contentNote = `; given q, k: score at distance +1 ${round(ropeScore(1), 4)}, at −1 ${round(ropeScore(-1), 4)}`;
+    curves.push({ type: "scatter", mode: "lines", name: tr(`RoPE, given q and k (÷ q·k = ${round(at0, 4)})`, `RoPE，给定的 q 和 k（÷ q·k = ${round(at0, 4)}）`), x: distances, y: distances.map((d) => round(ropeScore(d) / scale, 4)), line: { color: "#1f77b4" } });
+    contentNote = tr(`; given q, k: score at distance +1 ${round(ropeScore(1), 4)}, at −1 ${round(ropeScore(-1), 4)}`, `；给定 q、k：距离 +1 处得分 ${round(ropeScore(1), 4)}，−1 处 ${round(ropeScore(-1), 4)}`);
   }
   const far = distances[distances.length - 1];
-  const text =
-    `${title}: headDim ${D}, base ${base}; pairs ${pairs.join(", ")} turn by ${pairs.map((i) => theta[i].toPrecision(3)).join(", ")} rad per position\n` +
-    `normalised score at distance 0, 1, ${Math.min(8, far)}, ${far}: ${[0, 1, Math.min(8, far), far].map((d) => round(cosSum(d), 4)).join(", ")} (RoPE with q = k = 1 and the sinusoid alike)${contentNote}`;
+  const turns = pairs.map((i) => theta[i].toPrecision(3)).join(", ");
+  const scores = [0, 1, Math.min(8, far), far].map((d) => round(cosSum(d), 4)).join(", ");
+  const text = tr(
+    `${title}: headDim ${D}, base ${base}; pairs ${pairs.join(", ")} turn by ${turns} rad per position\n` +
+    `normalised score at distance 0, 1, ${Math.min(8, far)}, ${far}: ${scores} (RoPE with q = k = 1 and the sinusoid alike)${contentNote}`,
+    `${title}：headDim ${D}，base ${base}；第 ${pairs.join(", ")} 对每个位置分别转过 ${turns} rad\n` +
+    `距离 0, 1, ${Math.min(8, far)}, ${far} 处的归一化得分：${scores}（q = k = 1 的 RoPE 与正弦编码相同）${contentNote}`,
+  );
   return new View({
     title: `${title}: headDim ${D}, base ${base}`,
     parts: [
@@ -116,11 +122,11 @@ export function rotaryView(options: RotaryViewOptions = {}): View {
         figure: {
           data: circle,
           layout: {
-            title: { text: `A pair rotating over positions 0 … ${P - 1}: (1, 0) → (cos pθᵢ, sin pθᵢ)` },
+            title: { text: tr(`A pair rotating over positions 0 … ${P - 1}: (1, 0) → (cos pθᵢ, sin pθᵢ)`, `一个特征对在位置 0 … ${P - 1} 上的旋转：(1, 0) → (cos pθᵢ, sin pθᵢ)`) },
             height: 420,
             margin: { l: 50, r: 20, t: 40, b: 50 },
-            xaxis: { title: { text: "first feature of the pair" }, range: [-1.15, 1.15], zeroline: true },
-            yaxis: { title: { text: "second feature" }, range: [-1.15, 1.15], scaleanchor: "x" },
+            xaxis: { title: { text: tr("first feature of the pair", "特征对的第一个分量") }, range: [-1.15, 1.15], zeroline: true },
+            yaxis: { title: { text: tr("second feature", "第二个分量") }, range: [-1.15, 1.15], scaleanchor: "x" },
           },
         },
       },
@@ -129,11 +135,11 @@ export function rotaryView(options: RotaryViewOptions = {}): View {
         figure: {
           data: curves,
           layout: {
-            title: { text: "Query·key score against the distance m − n (normalised at 0)" },
+            title: { text: tr("Query·key score against the distance m − n (normalised at 0)", "查询·键得分随距离 m − n 的变化（以距离 0 处归一化）") },
             height: 360,
             margin: { l: 50, r: 20, t: 40, b: 50 },
-            xaxis: { title: { text: "distance m − n" } },
-            yaxis: { title: { text: "score / score at 0" } },
+            xaxis: { title: { text: tr("distance m − n", "距离 m − n") } },
+            yaxis: { title: { text: tr("score / score at 0", "得分 / 距离 0 处的得分") } },
           },
         },
       },

@@ -8,6 +8,7 @@ import { textTable } from "../html";
 import { cosine, round } from "../matrix";
 import { View } from "../View";
 import { readVectors, rowOf, type VectorsInput } from "./vectorsLike";
+import { tr } from "../lang";
 
 const { checkKeys, checkStrings } = validate;
 
@@ -35,9 +36,9 @@ export function similarityView(vectors: VectorsInput, words?: string[], options:
   const rows = chosen.map((w, k) => rowOf(fn, `words[${k}]`, v, w));
   const vec = (i: number) => v.m.data.subarray(i * v.m.cols, (i + 1) * v.m.cols);
   const z = rows.map((i) => rows.map((j) => round(cosine(vec(i), vec(j)), 3)));
-  const title = options.title ?? "Cosine similarity";
+  const title = options.title ?? tr("Cosine similarity", "余弦相似度");
   return new View({
-    title: `${title} of ${chosen.length} words`,
+    title: tr(`${title} of ${chosen.length} words`, `${title}：${chosen.length} 个词`),
     parts: [{
       kind: "plotly",
       figure: {

@@ -7,6 +7,7 @@ import { fmt, htmlTable, type Cell } from "../html";
 import { colorscale, DIVERGING } from "../colorScale";
 import { checkLive, isTensorLike, round, type TensorLike } from "../matrix";
 import { View, type ViewPart } from "../View";
+import { tr } from "../lang";
 
 const { checkBool, checkInt, checkKeys, typeError } = validate;
 
@@ -77,7 +78,7 @@ export function tensorView(t: TensorLike, options: TensorViewOptions = {}): View
   if (heatmap && (t.shape.length !== 2 || t.dtype === "string")) {
     throw typeError(fn, "options.heatmap", "used with a 2-D numeric tensor", t);
   }
-  const title = options.title ?? "Tensor";
+  const title = options.title ?? tr("Tensor", "张量");
 
   const shape = [...t.shape];
   const size = shape.reduce((a, b) => a * b, 1);
@@ -93,7 +94,10 @@ export function tensorView(t: TensorLike, options: TensorViewOptions = {}): View
     return a !== 0 && (a < 1e-4 || a >= 1e8) ? v.toExponential(precision) : v.toFixed(precision).replace(/^-(0\.0+)$/, "$1");
   };
   const backend = backendOf(t);
-  const summary = `shape [${shape.join(", ")}] · ${t.dtype} · backend ${backend}${elide ? ` · ${size.toLocaleString("en-US")} values, elided` : ""}`;
+  const summary = tr(
+    `shape [${shape.join(", ")}] · ${t.dtype} · backend ${backend}${elide ? ` · ${size.toLocaleString("en-US")} values, elided` : ""}`,
+    `形状 [${shape.join(", ")}] · ${t.dtype} · 后端 ${backend}${elide ? ` · 共 ${size.toLocaleString("en-US")} 个值，已省略` : ""}`,
+  );
 
   // --- text form, PyTorch style ---
   const text = `tensor(${textRepr(values, shape, strides, edge, elide, show)}, shape=[${shape.join(", ")}], dtype=${t.dtype}, backend=${backend})`;
@@ -152,18 +156,22 @@ export function tensorView(t: TensorLike, options: TensorViewOptions = {}): View
     parts.push({
       kind: "plotly",
       figure: {
-        data: [{ type: "heatmap", z, x, y, colorscale: colorscale(DIVERGING), zmid: 0, hovertemplate: "row %{y}, col %{x}: %{z}<extra></extra>" }],
+        data: [{ type: "heatmap", z, x, y, colorscale: colorscale(DIVERGING), zmid: 0, hovertemplate: tr("row %{y}, col %{x}: %{z}", "行 %{y}，列 %{x}：%{z}") + "<extra></extra>" }],
         layout: {
-          title: { text: rs > 1 || cs > 1 ? `${title} (every ${rs > 1 ? `${rs}th row` : "row"}, ${cs > 1 ? `${cs}th column` : "column"})` : title },
+          title: {
+            text: rs > 1 || cs > 1
+              ? tr(`${title} (every ${rs > 1 ? `${rs}th row` : "row"}, ${cs > 1 ? `${cs}th column` : "column"})`, `${title}（${rs > 1 ? `每 ${rs} 行取一行` : "每行"}，${cs > 1 ? `每 ${cs} 列取一列` : "每列"}）`)
+              : title,
+          },
           height: 360,
           margin: { l: 50, r: 20, t: 40, b: 40 },
-          yaxis: { autorange: "reversed", title: { text: "row" } },
-          xaxis: { title: { text: "column" } },
+          yaxis: { autorange: "reversed", title: { text: tr("row", "行") } },
+          xaxis: { title: { text: tr("column", "列") } },
         },
       },
     });
   }
-  return new View({ title: `${title}: ${summary}`, parts, text });
+  return new View({ title: `${title}${tr(": ", "：")}${summary}`, parts, text });
 }
 
 function textRepr(
