@@ -6,6 +6,7 @@
 import { validate } from "@embedlab/core";
 import { CheckResult } from "./CheckResult";
 import { compareAnswer } from "./compareAnswer";
+import type { Exercise } from "./exercise";
 import { EXERCISES } from "./registry";
 
 const { typeError } = validate;
@@ -18,9 +19,9 @@ export function exerciseIds(): string[] {
   return EXERCISES.map((e) => e.id);
 }
 
-function unknownId(id: unknown): RangeError {
+function unknownId(fn: string, id: unknown): RangeError {
   const ids = exerciseIds();
-  return new RangeError(`check: expected exerciseId to be one of ${ids.map((i) => JSON.stringify(i)).join(", ")}, but got ${JSON.stringify(id)}`);
+  return new RangeError(`${fn}: expected exerciseId to be one of ${ids.map((i) => JSON.stringify(i)).join(", ")}, but got ${JSON.stringify(id)}`);
 }
 
 /**
@@ -43,15 +44,29 @@ function unknownId(id: unknown): RangeError {
  * await check("02.3", row)                                        // ✗ 02.3: not yet — [3]: expected …
  */
 export async function check(exerciseId: string, answer: unknown): Promise<CheckResult> {
-  if (typeof exerciseId !== "string") throw typeError("check", "exerciseId", `an exercise id like "01.1" (${exerciseIds().length} exercises)`, exerciseId);
+  const exercise = exerciseOf("check", exerciseId);
+  const want = await expectedAnswer(exercise.id);
+  return new CheckResult(exercise.id, compareAnswer(want, answer, exercise.compare));
+}
+
+function exerciseOf(fn: string, exerciseId: unknown): Exercise {
+  if (typeof exerciseId !== "string") throw typeError(fn, "exerciseId", `an exercise id like "01.1" (${exerciseIds().length} exercises)`, exerciseId);
   const exercise = EXERCISES.find((e) => e.id === exerciseId.trim());
-  if (!exercise) throw unknownId(exerciseId);
+  if (!exercise) throw unknownId(fn, exerciseId);
+  return exercise;
+}
+
+/**
+ * The answer exercise `exerciseId`'s worked solution computes (run once per process, then
+ * reused). Not re-exported: learners get it through `check`, tests through this module.
+ */
+export function expectedAnswer(exerciseId: string): Promise<unknown> {
+  const exercise = exerciseOf("expectedAnswer", exerciseId);
   let pending = expected.get(exercise.id);
   if (!pending) {
     pending = exercise.solve();
     expected.set(exercise.id, pending);
     pending.catch(() => expected.delete(exercise.id)); // a failed solution runs again next time
   }
-  const want = await pending;
-  return new CheckResult(exercise.id, compareAnswer(want, answer, exercise.compare));
+  return pending;
 }

@@ -191,13 +191,16 @@ export function compareAnswer(expected: unknown, actual: unknown, options: Compa
       }
       const se = shapeOf(e);
       const sa = shapeOf(a);
+      if (a.length !== e.length && (se === null || se.length <= 1)) {
+        push({ kind: "shape", path, expected: [e.length], actual: [a.length], message: tr(`${where(path)} has ${a.length} items, expected ${e.length}`, `${where(path)}有 ${a.length} 项，应为 ${e.length} 项`) });
+        return;
+      }
       if (se && sa && (se.length !== sa.length || se.some((d, i) => d !== sa[i]))) {
-        const what = path === "" ? "" : `${path} `;
-        push({ kind: "shape", path, expected: se, actual: sa, message: tr(`${what}shape: expected [${se.join(", ")}], got [${sa.join(", ")}]`, `${path === "" ? "" : `${path} 的`}形状：应为 [${se.join(", ")}]，实际是 [${sa.join(", ")}]`) });
+        push({ kind: "shape", path, expected: se, actual: sa, message: tr(`${where(path)} has shape [${sa.join(", ")}], expected [${se.join(", ")}]`, `${where(path)}的形状是 [${sa.join(", ")}]，应为 [${se.join(", ")}]`) });
         return;
       }
       if (a.length !== e.length) {
-        push({ kind: "shape", path, expected: [e.length], actual: [a.length], message: tr(`${where(path)}: expected ${e.length} items, got ${a.length}`, `${where(path)}：应有 ${e.length} 项，实际有 ${a.length} 项`) });
+        push({ kind: "shape", path, expected: [e.length], actual: [a.length], message: tr(`${where(path)} has ${a.length} items, expected ${e.length}`, `${where(path)}有 ${a.length} 项，应为 ${e.length} 项`) });
         return;
       }
       e.forEach((x, i) => walk(x, a[i], `${path}[${i}]`, field));
