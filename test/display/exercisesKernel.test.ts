@@ -1,0 +1,35 @@
+// A learner's notebook calls check() on the embedlab kernel: `import { check } from
+// "@embedlab/display"` compiles under tslab, the awaited result renders as HTML when it is the
+// cell's last value and prints as text with console.log, in English or (EMBEDLAB_LANG=zh) Chinese.
+import { describe, expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+// @ts-expect-error: plain ESM script without types
+import { runNotebook } from "../../scripts/run-notebooks.mjs";
+
+const fixture = join(__dirname, "../fixtures/notebooks/check.ipynb");
+type Output = { output_type: string; data?: Record<string, string | string[]>; text?: string | string[] };
+const joined = (s: string | string[] | undefined) => (Array.isArray(s) ? s.join("") : s ?? "");
+
+function run(env: Record<string, string>) {
+  const { notebook } = runNotebook(fixture, { outDir: mkdtempSync(join(tmpdir(), "embedlab-check-")), env });
+  return (notebook.cells as { outputs?: Output[] }[]).map((c) => c.outputs ?? []);
+}
+
+describe("check() in the embedlab kernel", () => {
+  it("renders the verdict as HTML as a cell's last value and prints it as text, in English and in Chinese", () => {
+    for (const [env, right, wrong, printed] of [
+      [{}, "✓ 03.1: right.", "✗ 03.1: not yet", "base100: expected 20, got 19"],
+      [{ EMBEDLAB_LANG: "zh" }, "✓ 03.1：答对了。", "✗ 03.1：还不对", "base100：应为 20，实际是 19"],
+    ] as const) {
+      const outputs = run(env);
+      const display = (k: number) => outputs[k].find((o) => o.output_type === "display_data" || o.output_type === "execute_result");
+      expect(joined(display(1)?.data?.["text/html"])).toContain('data-ok="true"');
+      expect(joined(display(1)?.data?.["text/plain"])).toBe(right);
+      expect(joined(display(2)?.data?.["text/html"])).toContain('data-ok="false"');
+      expect(joined(display(2)?.data?.["text/plain"])).toContain(wrong);
+      expect(outputs[3].filter((o) => o.output_type === "stream").map((o) => joined(o.text)).join("")).toContain(printed);
+    }
+  }, 300_000);
+});
