@@ -44,14 +44,20 @@ export function solutionBlocks(nn) {
   return blocks;
 }
 
+/** The import lines of walkthrough `nn`'s solutions file (what the shown functions need), type imports left out. */
+export function solutionImports(nn) {
+  const source = readFileSync(join(EXERCISES_DIR, `exercises${nn}.ts`), "utf8");
+  return source.split("\n").filter((l) => /^import (?!type )/.test(l));
+}
+
 /** The walkthrough numbers that have exercise files: ["01", …, "07"]. */
 export function exerciseNotebooks() {
   return readdirSync(EXERCISES_DIR).flatMap((f) => (/^exercises(\d\d)\.ts$/.exec(f)?.slice(1, 2) ?? [])).sort();
 }
 
 const INTRO = {
-  en: "Each solution is a function that computes the answer with `@embedlab/core`; `check()` runs exactly this code to get the answer it compares yours with. To try one, paste it into a cell and run, for example, `await check(\"ID\", await FN())`.",
-  zh: "每个参考答案都是一个用 `@embedlab/core` 计算答案的函数；`check()` 正是运行这段代码得到标准答案，再与你的答案比较。想试一试，就把它粘贴到一个单元格里运行，例如 `await check(\"ID\", await FN())`。",
+  en: "Each solution is a function that computes the answer with `@embedlab/core`; `check()` runs exactly this code to get the answer it compares yours with. To try one, paste it into a cell and run, for example, `await check(\"ID\", await FN())`. The solutions use these imports (the first cell has most of them):",
+  zh: "每个参考答案都是一个用 `@embedlab/core` 计算答案的函数；`check()` 正是运行这段代码得到标准答案，再与你的答案比较。想试一试，就把它粘贴到一个单元格里运行，例如 `await check(\"ID\", await FN())`。这些参考答案用到下面的导入（大部分已在第一个单元格中导入）：",
 };
 
 /** The markdown of walkthrough `nn`'s Solutions cell in `language` ("en" or "zh"). */
@@ -66,7 +72,8 @@ export function solutionsMarkdown(nn, language) {
     const summary = language === "zh" ? `练习 ${b.id} 的参考答案` : `Solution ${b.id}`;
     return `<details><summary>${summary}</summary>\n\n\`\`\`ts\n${b.code}\n\`\`\`\n\n${language === "zh" ? b.zh : b.en}\n\n</details>`;
   });
-  return [heading, intro, ...details].join("\n\n");
+  const imports = `\`\`\`ts\n${solutionImports(nn).join("\n")}\n\`\`\``;
+  return [heading, intro, imports, ...details].join("\n\n");
 }
 
 /** The index of the "## Exercises" cell of a notebook object. */

@@ -2,7 +2,7 @@
 // "@embedlab/display"` compiles under tslab, the awaited result renders as HTML when it is the
 // cell's last value and prints as text with console.log, in English or (EMBEDLAB_LANG=zh) Chinese.
 import { describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 // @ts-expect-error: plain ESM script without types
@@ -32,4 +32,38 @@ describe("check() in the embedlab kernel", () => {
       expect(outputs[3].filter((o) => o.output_type === "stream").map((o) => joined(o.text)).join("")).toContain(printed);
     }
   }, 300_000);
+});
+
+describe("the Solutions cells' code, pasted into a notebook", () => {
+  it("runs on the embedlab kernel and passes check() for every exercise of 01–07", async () => {
+    // @ts-expect-error: plain ESM script without types
+    const { exerciseNotebooks, solutionBlocks, solutionImports } = await import("../../scripts/solutions.mjs");
+    const cells: string[] = ['import { check } from "@embedlab/display";'];
+    const calls: string[] = [];
+    for (const nn of exerciseNotebooks() as string[]) {
+      cells.push((solutionImports(nn) as string[]).join("\n"));
+      for (const b of solutionBlocks(nn) as { id: string; code: string }[]) {
+        cells.push(b.code);
+        calls.push(`console.log((await check("${b.id}", await ${/async function (\w+)\(/.exec(b.code)?.[1]}())).message);`);
+      }
+    }
+    cells.push(calls.join("\n"));
+    const nb = {
+      cells: cells.map((source, i) => ({ cell_type: "code", execution_count: null, id: `paste-${i}`, metadata: {}, outputs: [], source })),
+      metadata: { kernelspec: { display_name: "TypeScript (embedlab)", language: "typescript", name: "embedlab" }, language_info: { name: "typescript" } },
+      nbformat: 4, nbformat_minor: 5,
+    };
+    mkdirSync(join(__dirname, "../../build"), { recursive: true });
+    const dir = mkdtempSync(join(__dirname, "../../build/paste-")); // inside the repository: the kernel resolves @embedlab/* from the notebook's folder
+    const path = join(dir, "pasted.ipynb");
+    writeFileSync(path, JSON.stringify(nb));
+    let notebook: { cells: { outputs?: Output[] }[] };
+    try {
+      ({ notebook } = runNotebook(path, { outDir: join(dir, "out") }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const printed = notebook.cells.at(-1)?.outputs?.filter((o) => o.output_type === "stream").map((o) => joined(o.text)).join("") ?? "";
+    expect(printed.trim().split("\n")).toEqual(calls.map((c) => `✓ ${/check\("([\d.]+)"/.exec(c)?.[1]}: right.`));
+  }, 600_000);
 });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { exerciseIds } from "@embedlab/display";
 import { EXERCISES } from "../../packages/display/src/exercises/registry";
 import { hashOf } from "../../scripts/editions.mjs";
-import { exerciseNotebooks, solutionBlocks, stale } from "../../scripts/solutions.mjs";
+import { exerciseNotebooks, solutionBlocks, solutionImports, stale } from "../../scripts/solutions.mjs";
 
 const dir = join(__dirname, "../../notebooks");
 type Cell = { cell_type: string; source: string | string[]; metadata?: { embedlab?: { zh?: string; zhOf?: string } } };
@@ -64,7 +64,10 @@ describe("the walkthroughs' exercises and worked solutions", () => {
       const source = solutionBlocks(nn);
       const own = EXERCISES.filter((e) => e.id.startsWith(`${nn}.`));
       expect(source.map((b: { id: string }) => b.id)).toEqual(own.map((e) => e.id));
+      const imports = "```ts\n" + solutionImports(nn).join("\n") + "\n```";
+      expect(solutionImports(nn).join("\n")).toMatch(/from "@embedlab\/core";$/m);
       for (const [md, summary] of [[en, "Solution "], [zh, "练习 "]] as const) {
+        expect(md.split(/\n\n(?=<details>)/)[0].endsWith(imports), "the imports the solutions need come first").toBe(true);
         const shown = detailsBlocks(md);
         expect(shown.map((b) => b.summary)).toEqual(own.map((e) => (summary === "练习 " ? `练习 ${e.id} 的参考答案` : `Solution ${e.id}`)));
         expect(shown.every((b) => !b.open), "folded by default").toBe(true);
