@@ -78,6 +78,7 @@ describe("check(exerciseId, answer): the machinery", () => {
     const r = await check("03.1", 0);
     expect(r.message).toBe("✗ 03.1：还不对——与参考答案有 1 处不同：");
     expect(r.differences[0].message).toBe("答案：应为 5，实际是 0");
+    expect(toBundle(r)["text/html"]).toContain('<th>不同之处</th><th>差异</th></tr></thead><tbody><tr><td class="el-text">（答案本身）</td><td class="el-text">答案：应为 5，实际是 0</td><td class="el-text">数值</td></tr>');
     expect((await check("03.1", 5)).message).toBe("✓ 03.1：答对了。");
     expect((await check("01.1", { shape: [2, 3], position: [1, 0, 2] })).differences[0].message).toBe("shape有 2 项，应为 3 项");
   });

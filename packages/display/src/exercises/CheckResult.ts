@@ -6,7 +6,10 @@
 import { escapeHtml, htmlTable } from "../html";
 import { tr } from "../lang";
 import { View } from "../View";
-import type { Difference } from "./compareAnswer";
+import type { Difference, DifferenceKind } from "./compareAnswer";
+
+/** The kinds of difference, as the Chinese table names them. */
+const KIND_ZH: Record<DifferenceKind, string> = { type: "类型", shape: "形状", value: "数值", sign: "符号", missing: "缺少", extra: "多余" };
 
 /**
  * The verdict on one answer. `ok` is true when the answer matches the worked solution's;
@@ -38,8 +41,8 @@ export class CheckResult extends View {
     const table = ok
       ? ""
       : htmlTable(
-          [tr("where", "位置"), tr("what differs", "不同之处"), tr("kind", "类型")],
-          differences.map((d) => [{ text: d.path === "" ? tr("(the answer)", "（答案本身）") : d.path, cls: "el-text" }, { text: d.message, cls: "el-text" }, { text: d.kind, cls: "el-text" }]),
+          [tr("where", "位置"), tr("what differs", "不同之处"), tr("kind", "差异")],
+          differences.map((d) => [{ text: d.path === "" ? tr("(the answer)", "（答案本身）") : d.path, cls: "el-text" }, { text: d.message, cls: "el-text" }, { text: tr(d.kind, KIND_ZH[d.kind]), cls: "el-text" }]),
         );
     super({
       title: message,

@@ -45,7 +45,7 @@ function unknownId(fn: string, id: unknown): RangeError {
  */
 export async function check(exerciseId: string, answer: unknown): Promise<CheckResult> {
   const exercise = exerciseOf("check", exerciseId);
-  const want = await expectedAnswer(exercise.id);
+  const want = structuredClone(await expectedAnswer(exercise.id)); // differences may hand out parts of it: the cached answer stays intact
   return new CheckResult(exercise.id, compareAnswer(want, answer, exercise.compare));
 }
 
