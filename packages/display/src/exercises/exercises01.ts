@@ -59,8 +59,8 @@ async function solve01_3() {
 // #endregion
 
 // #region solution 01.4
-// en: The formula predicts m(1 − e^{−(m−1)/n}) ≈ 196 colliding words; the measured count is what these 500 hashes actually give, which scatters around the prediction.
-// zh: 公式预测约 m(1 − e^{−(m−1)/n}) ≈ 196 个词会冲突；实测值是这 500 个词哈希后的真实结果，会在预测值附近波动。
+// en: The formula predicts m(1 − e^{−(m−1)/n}) ≈ 196 colliding words; the measured count is what these 500 particular hashes give; the formula is an average over random hashes, so the two differ by chance.
+// zh: 公式预测约 m(1 − e^{−(m−1)/n}) ≈ 196 个词会冲突；实测值是这 500 个具体的词哈希后的结果；公式给的是随机哈希下的平均值，两者之间会有随机偏差。
 async function solve01_4() {
   const vocabulary = [...Array(500).keys()].map((i) => `word${i}`);
   const m = vocabulary.length, n = 1000;
