@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { inspect } from "node:util";
 import { ready, tf } from "@embedlab/core";
 import { check, CheckResult, exerciseIds, setLanguage, toBundle, View } from "@embedlab/display";
 import { CASES } from "./exercisesCases";
@@ -81,6 +82,14 @@ describe("check(exerciseId, answer): the machinery", () => {
     expect(toBundle(r)["text/html"]).toContain('<th>不同之处</th><th>差异</th></tr></thead><tbody><tr><td class="el-text">（答案本身）</td><td class="el-text">答案：应为 5，实际是 0</td><td class="el-text">数值</td></tr>');
     expect((await check("03.1", 5)).message).toBe("✓ 03.1：答对了。");
     expect((await check("01.1", { shape: [2, 3], position: [1, 0, 2] })).differences[0].message).toBe("shape有 2 项，应为 3 项");
+  });
+
+  it("check(…) without await prints a hint to await it, not Promise { <pending> }", async () => {
+    const pending = check("03.1", 5);
+    expect(inspect(pending)).toBe("check(…) runs asynchronously: write `await check(…)` to see the verdict.");
+    expect((await pending).ok).toBe(true);
+    setLanguage("zh");
+    expect(inspect(check("03.1", 5))).toBe("check(…) 是异步的：请写 `await check(…)` 来查看结果。");
   });
 
   it("reads tensors, typed arrays and Sets as arrays, and does not dispose the learner's tensor", async () => {

@@ -19,9 +19,9 @@ function run(env: Record<string, string>) {
 
 describe("check() in the embedlab kernel", () => {
   it("renders the verdict as HTML as a cell's last value and prints it as text, in English and in Chinese", () => {
-    for (const [env, right, wrong, printed] of [
-      [{}, "✓ 03.1: right.", "✗ 03.1: not yet", "base100: expected 20, got 19"],
-      [{ EMBEDLAB_LANG: "zh" }, "✓ 03.1：答对了。", "✗ 03.1：还不对", "base100：应为 20，实际是 19"],
+    for (const [env, right, wrong, printed, unawaited] of [
+      [{}, "✓ 03.1: right.", "✗ 03.1: not yet", "base100: expected 20, got 19", "write `await check(…)`"],
+      [{ EMBEDLAB_LANG: "zh" }, "✓ 03.1：答对了。", "✗ 03.1：还不对", "base100：应为 20，实际是 19", "请写 `await check(…)`"],
     ] as const) {
       const outputs = run(env);
       const display = (k: number) => outputs[k].find((o) => o.output_type === "display_data" || o.output_type === "execute_result");
@@ -30,6 +30,8 @@ describe("check() in the embedlab kernel", () => {
       expect(joined(display(2)?.data?.["text/html"])).toContain('data-ok="false"');
       expect(joined(display(2)?.data?.["text/plain"])).toContain(wrong);
       expect(outputs[3].filter((o) => o.output_type === "stream").map((o) => joined(o.text)).join("")).toContain(printed);
+      // without await: a hint, not "Promise { <pending> }"
+      expect(outputs[4].map((o) => joined(o.text) + joined(o.data?.["text/plain"])).join("")).toContain(unawaited);
     }
   }, 300_000);
 });

@@ -3,7 +3,9 @@
  * and, when not, what differs — computed by running the exercise's worked solution, not from a
  * stored answer.
  */
+import { inspect } from "node:util";
 import { validate } from "@embedlab/core";
+import { tr } from "../lang";
 import { CheckResult } from "./CheckResult";
 import { compareAnswer } from "./compareAnswer";
 import type { Exercise } from "./exercise";
@@ -43,10 +45,25 @@ function unknownId(fn: string, id: unknown): RangeError {
  * await check("01.1", { shape: t.shape, position: [1, 0, 2] })   // ✓ 01.1: right.
  * await check("02.3", row)                                        // ✗ 02.3: not yet — [3]: expected …
  */
-export async function check(exerciseId: string, answer: unknown): Promise<CheckResult> {
-  const exercise = exerciseOf("check", exerciseId);
-  const want = structuredClone(await expectedAnswer(exercise.id)); // differences may hand out parts of it: the cached answer stays intact
-  return new CheckResult(exercise.id, compareAnswer(want, answer, exercise.compare));
+export function check(exerciseId: string, answer: unknown): Promise<CheckResult> {
+  const run = async (): Promise<CheckResult> => {
+    const exercise = exerciseOf("check", exerciseId);
+    const want = structuredClone(await expectedAnswer(exercise.id)); // differences may hand out parts of it: the cached answer stays intact
+    return new CheckResult(exercise.id, compareAnswer(want, answer, exercise.compare));
+  };
+  return new PendingCheck((resolve, reject) => {
+    run().then(resolve, reject);
+  });
+}
+
+/**
+ * The promise `check` returns. A cell whose last value is `check(…)` without `await` would print
+ * `Promise { <pending> }`; this one says what to write instead.
+ */
+class PendingCheck extends Promise<CheckResult> {
+  [inspect.custom](): string {
+    return tr("check(…) runs asynchronously: write `await check(…)` to see the verdict.", "check(…) 是异步的：请写 `await check(…)` 来查看结果。");
+  }
 }
 
 function exerciseOf(fn: string, exerciseId: unknown): Exercise {
