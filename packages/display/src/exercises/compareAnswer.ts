@@ -83,7 +83,7 @@ export function formatValue(v: unknown): string {
     const shown = v.slice(0, 8).map(formatValue).join(", ");
     return `[${shown}${v.length > 8 ? `, … (${v.length} items)` : ""}]`;
   }
-  if (isTensorLike(v)) return `a disposed tensor`;
+  if (isTensorLike(v)) return `shape [${v.shape.join(", ")}]`;
   if (typeof v === "object") return `{ ${Object.keys(v as object).join(", ")} }`;
   return String(v);
 }
