@@ -27,6 +27,7 @@ describe("the built packages, as tslab sees them", () => {
         'import { ready, seed, tf, embedding, transformerInput, sequencePooling, categoryEmbedding, loadVectors, oneHot, positionalEncoding, Vocab } from "@embedlab/core";',
         'import { applyRotary, alibiSlopes, alibiBias, relativePositionBucket, multiHeadAttention, MultiHeadAttention, type AttentionPositional } from "@embedlab/core";',
         'import { show, projector, trainingView, positionalEncodingView, tensorView, rotaryView, attentionView } from "@embedlab/display";',
+        'import { check, exerciseIds, type CheckResult } from "@embedlab/display";',
         "export async function cell(): Promise<void> {",
         "  await ready();",
         "  seed(0);",
@@ -50,6 +51,8 @@ describe("the built packages, as tslab sees them", () => {
         "  show(rotaryView({ headDim: 8 }));",
         "  show(attentionView(mha.attentionWeights(tf.zeros([1, 3, 8])), { bias: b, buckets: mha.buckets(3) }));",
         "  console.log(none.positionTable, q.shape, alibiSlopes(4).shape, k.dtype, mha.positionalBias(3));",
+        '  const verdict: CheckResult = await check("01.1", { shape: [2, 2, 3], position: [1, 0, 2] });',
+        "  console.log(verdict.ok, verdict.id, verdict.message, verdict.differences.map((d) => `${d.kind} ${d.path}`), exerciseIds().length);",
         "}",
       ].join("\n"),
     );

@@ -57,3 +57,6 @@ export { figureSvg, figurePng, setStaticImages, staticImagesEnabled } from "./st
 export type { FigureLike, FigureSvg } from "./static";
 export { lang, setLanguage, tr } from "./lang";
 export type { Language } from "./lang";
+export { check, exerciseIds } from "./exercises/check";
+export { CheckResult } from "./exercises/CheckResult";
+export type { Difference, DifferenceKind } from "./exercises/compareAnswer";

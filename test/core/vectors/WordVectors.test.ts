@@ -284,6 +284,21 @@ describe("WordVectors", () => {
       expect(tf.memory().numTensors).toBe(before);
     });
 
+    it("toEmbedding() with the default unkInit gives words without a vector exact zero rows, even in reused memory", async () => {
+      await ready({ backend, quiet: true });
+      const before = tf.memory().numTensors;
+      const vocab = buildVocab([["king", "pear", "plum"]], { specials: ["<pad>", "<unk>"] });   // pear, plum, <unk> have no vector
+      for (let round = 0; round < 3; round++) {
+        tf.dispose(tf.fill([vocab.size, 3], 7)); // leaves 7s in the memory the next table may reuse (wasm heap)
+        const emb = wv.toEmbedding({ vocab, paddingIdx: 0 });
+        const rows = emb.weight.arraySync() as number[][];
+        const missing = vocab.itos.flatMap((w, i) => (w === "king" ? [] : [rows[i]]));
+        expect(missing).toEqual([[0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]]);
+        emb.dispose();
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
     it("toEmbedding({ freeze: false }) is trainable; without vocab it takes the whole table", async () => {
       await ready({ backend, quiet: true });
       const before = tf.memory().numTensors;

@@ -88,7 +88,10 @@ function normal(): number {
 
 /** Fills `out[off…off+dim)` for an unknown word. */
 export function fillUnknown(fn: string, unkInit: UnkInit, word: string, out: Float32Array, off: number, dim: number): void {
-  if (unkInit === "zeros") return;
+  if (unkInit === "zeros") {
+    out.fill(0, off, off + dim); // `out` may be a fresh backend buffer (wasm heap), not zero-filled
+    return;
+  }
   if (unkInit === "normal") {
     for (let j = 0; j < dim; j++) out[off + j] = normal();
     return;
