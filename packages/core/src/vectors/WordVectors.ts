@@ -11,6 +11,7 @@ import type { LoadReport } from "./RowCollector";
 import type { WordIndex } from "./WordIndex";
 import type { WordList } from "./CacheWords";
 import { UnitRows, topK } from "./UnitRows";
+import { QuantizedRows, unitRow } from "./QuantizedRows";
 
 /** A word of the table, or a raw vector of length `dim` (used as given, like gensim). */
 export type WordOrVector = string | ArrayLike<number>;
@@ -137,7 +138,10 @@ export class WordVectors {
   readonly report: LoadReport | undefined;
   private readonly index: WordIndex;
   private tensor: tf.Tensor2D | undefined;
+  /** Float32 unit rows for `mostSimilarCosmul` (every row's cosine), built on its first call. */
   private unitRows: UnitRows | undefined;
+  /** The int8 index `mostSimilar` scans, built on its first call. */
+  private quantizedRows: QuantizedRows | undefined;
 
   /**
    * A table from words and their vectors.
@@ -321,10 +325,16 @@ export class WordVectors {
     return { found, total: itos.length, ratio: itos.length === 0 ? 1 : found / itos.length, missing };
   }
 
-  /** The unit-row scanner, built on the first similarity query. */
+  /** The float32 unit-row scanner, built on the first `mostSimilarCosmul`. */
   private units(): UnitRows {
     if (!this.unitRows) this.unitRows = new UnitRows(this.data, this.size, this.dim);
     return this.unitRows;
+  }
+
+  /** The int8 index of `mostSimilar`, built on its first call (one pass over the table, no float copy). */
+  private quantized(): QuantizedRows {
+    if (!this.quantizedRows) this.quantizedRows = new QuantizedRows(this.data, this.size, this.dim);
+    return this.quantizedRows;
   }
 
   /** Row index of a word, or a RangeError naming the argument. */
@@ -335,14 +345,14 @@ export class WordVectors {
   }
 
   /**
-   * A word's vector — its unit row from the similarity index, or with `raw` its row as stored
-   * (no index is built) — or a raw vector given by the caller (checked).
+   * A word's vector — its unit row (float32, as the scores use it), or with `raw` its row as
+   * stored — or a raw vector given by the caller (checked). No index is built.
    */
   private term(fn: string, arg: string, x: unknown, exclude: Set<number>, raw = false): ArrayLike<number> {
     if (typeof x === "string") {
       const i = this.need(fn, arg, x);
       exclude.add(i);
-      return raw ? this.data.subarray(i * this.dim, (i + 1) * this.dim) : this.units().row(i);
+      return raw ? this.data.subarray(i * this.dim, (i + 1) * this.dim) : unitRow(this.data, this.dim, i);
     }
     if (x !== null && typeof x === "object" && typeof (x as ArrayLike<number>).length === "number") {
       const v = x as ArrayLike<number>;
@@ -390,7 +400,7 @@ export class WordVectors {
       for (const v of list) for (let j = 0; j < this.dim; j++) mean[j] += w * v[j];
     }
     unitInPlace(mean);
-    const { index, score } = this.units().top(mean, topn, limit, exclude);
+    const { index, score } = this.quantized().top(mean, topn, limit, exclude);
     return index.map((i, k) => ({ word: this.wordAt(i), similarity: score[k] }));
   }
 
@@ -566,11 +576,12 @@ export class WordVectors {
     return Object.assign(layer, { coverage });
   }
 
-  /** Frees the cached `vectors` tensor and the similarity index. */
+  /** Frees the cached `vectors` tensor and the similarity indexes. */
   dispose(): void {
     if (this.tensor && !this.tensor.isDisposed) this.tensor.dispose();
     this.tensor = undefined;
     this.unitRows = undefined;
+    this.quantizedRows = undefined;
   }
 
   /** `WordVectors(300000 × 100)`. */
