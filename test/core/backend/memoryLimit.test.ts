@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterEach } from "vitest";
+import { describe, it, expect, beforeAll, afterEach, vi } from "vitest";
 import {
   tf,
   ready,
@@ -12,6 +12,7 @@ import {
   transformerInput,
   oneHot,
   WordVectors,
+  embeddingLookup,
 } from "@embedlab/core";
 
 /** 2^22 × 2^11 float32 = 32 GiB: more than a typed array holds (16 GiB), and more than the wasm heap. */
@@ -133,5 +134,71 @@ describe("memory limits on wasm: the heap in use counts", () => {
     expect(emb.weight.shape).toEqual([100, 1000]);
     emb.dispose();
     expectSmallTableTrains();
+  });
+});
+
+describe("memory limits on cpu: a table that fits but whose dense gradient does not", () => {
+  beforeAll(async () => {
+    await ready({ backend: "cpu", quiet: true });
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    seed(null);
+  });
+
+  /** 20,000 × 1,000 float32 = 76 MiB: above the 64 MiB under which the cpu backend skips the check. */
+  const V = 20_000;
+  const D = 1000;
+
+  const layers = {
+    embedding: () => embedding({ numEmbeddings: V, embeddingDim: D }),
+    embeddingBag: () => embeddingBag({ numEmbeddings: V, embeddingDim: D }),
+    transformerInput: () => transformerInput({ vocabSize: V, dModel: D, maxSeqLen: 4 }),
+  };
+  it.each(Object.keys(layers) as (keyof typeof layers)[])(
+    "%s: training stops at the first backward pass with a RangeError naming the gradient; no weight changes, nothing leaks, and it trains once memory is back",
+    (fn) => {
+      seed(5);
+      const layer = layers[fn]();
+      const ids = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], "int32");
+      const weight = layer.getWeights()[0];
+      const rows = () => tf.tidy(() => tf.gather(weight, [1, 6]).arraySync());
+      const touched = rows();
+      const opt = tf.train.sgd(0.1);
+      const loss = () => tf.tidy(() => tf.sum(tf.square(layer.apply(ids) as tf.Tensor)) as tf.Scalar);
+      // a memory limit this process is already past: the 76 MiB table exists, nothing more fits
+      vi.spyOn(process, "constrainedMemory").mockReturnValue(1);
+      const before = tf.memory().numTensors;
+      expect(() => opt.minimize(loss)).toThrow(
+        new RegExp(
+          `^${fn}: expected the dense gradient of the table \\[20000, 1000\\] \\(0\\.07 GiB of float32\\) to fit the cpu backend, ` +
+            `at most 0\\.00 GiB now \\(this machine has 0\\.00 GiB of its \\d+\\.\\d\\d GiB available now\\), but got 0\\.07 GiB; ` +
+            `freeze the table \\(trainable: false, or wv\\.toEmbedding\\(\\{ freeze: true \\}\\)\\), keep only the rows you need`,
+        ),
+      );
+      expect(tf.memory().numTensors).toBe(before);
+      expect(rows()).toEqual(touched); // no step was taken
+      vi.restoreAllMocks();
+      opt.minimize(loss);
+      const after = rows();
+      expect(after[0]).not.toEqual(touched[0]); // both rows were looked up: both moved
+      expect(after[1]).not.toEqual(touched[1]);
+      opt.dispose();
+      layer.dispose();
+      ids.dispose();
+    },
+  );
+
+  it("a gradient taken of a plain tensor (no variable to check ahead) is refused by the backward kernel with the same message", () => {
+    const table = tf.zeros([V, D]);
+    const ids = tf.tensor1d([1, 2], "int32");
+    vi.spyOn(process, "constrainedMemory").mockReturnValue(1);
+    expect(() => tf.grad((t: tf.Tensor) => tf.sum(embeddingLookup(t, ids)))(table)).toThrow(
+      /^embeddingLookup: expected the dense gradient of the table \[20000, 1000\] \(0\.07 GiB of float32\) to fit the cpu backend, at most .*; freeze the table/,
+    );
+    vi.restoreAllMocks();
+    const g = tf.grad((t: tf.Tensor) => tf.sum(embeddingLookup(t, ids)))(table);
+    expect(g.shape).toEqual([V, D]);
+    tf.dispose([g, table, ids]);
   });
 });

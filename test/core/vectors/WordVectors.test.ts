@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { buildVocab, ready, seed, tf, Vocab, WordVectors } from "@embedlab/core";
-import { randomTable } from "./helpers";
+import { randomTable, rng } from "./helpers";
 
 afterAll(() => seed(null));
 
@@ -60,7 +60,8 @@ describe.each(["simd", "js"] as const)("WordVectors queries (%s dot products) ma
   const setup = () => {
     if (path === "js") process.env.EMBEDLAB_VECTORS_SIMD = "0";
     wv = new WordVectors(words, rows);
-    wv.mostSimilar("w0"); // builds the unit rows under the env setting
+    wv.mostSimilar("w0"); // builds both indexes under the env setting
+    wv.mostSimilarCosmul("w0");
     delete process.env.EMBEDLAB_VECTORS_SIMD;
     return reference(wv);
   };
@@ -68,6 +69,7 @@ describe.each(["simd", "js"] as const)("WordVectors queries (%s dot products) ma
   afterAll(() => wv.dispose());
 
   it("mostSimilar() with one word, several positive and negative words, topn and restrictVocab", () => {
+    expect((wv as unknown as { quantizedRows: { simd: boolean } }).quantizedRows.simd).toBe(path === "simd");
     expect((wv as unknown as { unitRows: { simd: boolean } }).unitRows.simd).toBe(path === "simd");
     expectClose(wv.mostSimilar("w5"), ref.mostSimilar(["w5"], []));
     expectClose(wv.mostSimilar({ positive: ["w1", "w2"], negative: ["w3"], topn: 25 }), ref.mostSimilar(["w1", "w2"], ["w3"], 25));
@@ -146,8 +148,34 @@ describe("mostSimilar's int8 pre-filter gives exactly the float32 answer", () =>
     const wide = randomTable(500, 600, 23);
     const big = new WordVectors(wide.words, wide.rows);
     expect(big.mostSimilar({ positive: ["w1", "w2"], negative: ["w3"], topn: 20 })).toEqual(float32Scan(big, ["w1", "w2"], ["w3"], 20));
-    expect((big as unknown as { unitRows: { simd: boolean } }).unitRows.simd).toBe(true);
-    expect((wv as unknown as { unitRows: { simd: boolean } }).unitRows.simd).toBe(true);
+    expect((big as unknown as { quantizedRows: { simd: boolean } }).quantizedRows.simd).toBe(true);
+    expect((wv as unknown as { quantizedRows: { simd: boolean } }).quantizedRows.simd).toBe(true);
+  });
+});
+
+describe("mostSimilar equals a brute-force float scan on every query", () => {
+  it("300 dimensions, row counts and restrictVocab that are not multiples of the scan's 4-row groups, zero rows, SIMD and JS", () => {
+    const { words, rows } = randomTable(1203, 300, 31);
+    rows[5] = rows[5].map(() => 0);
+    rows[1202] = rows[1202].map(() => 0);
+    const simd = new WordVectors(words, rows);
+    process.env.EMBEDLAB_VECTORS_SIMD = "0";
+    const js = new WordVectors(words, rows);
+    js.mostSimilar("w0"); // builds the JS index under the env setting
+    delete process.env.EMBEDLAB_VECTORS_SIMD;
+    const r = rng(4);
+    for (let t = 0; t < 12; t++) {
+      const pos = [`w${Math.floor(r() * 1203)}`, ...(t % 3 === 0 ? [`w${Math.floor(r() * 1203)}`] : [])];
+      const neg = t % 4 === 1 ? [`w${Math.floor(r() * 1203)}`] : [];
+      const topn = [1, 10, 37][t % 3];
+      const limit = t % 2 === 0 ? undefined : 1 + Math.floor(r() * 1202);
+      const want = float32Scan(simd, pos, neg, topn, limit);
+      const options = { positive: pos, negative: neg, topn, restrictVocab: limit };
+      expect(simd.mostSimilar(options)).toEqual(want);
+      expect(js.mostSimilar(options)).toEqual(want);
+    }
+    expect((simd as unknown as { quantizedRows: { simd: boolean } }).quantizedRows.simd).toBe(true);
+    expect((js as unknown as { quantizedRows: { simd: boolean } }).quantizedRows.simd).toBe(false);
   });
 });
 
@@ -194,9 +222,14 @@ describe("WordVectors", () => {
     const fresh = new WordVectors(["a", "b", "c"], [[1, 0], [0.6, 0.8], [-1, 0]]);
     expect(fresh.similarity("a", "b")).toBeCloseTo(0.6, 6);
     expect(fresh.doesntMatch(["a", "b", "c"])).toBe("c");
-    expect((fresh as unknown as { unitRows: unknown }).unitRows).toBeUndefined();
+    const built = () => fresh as unknown as { unitRows: unknown; quantizedRows: unknown };
+    expect(built().unitRows).toBeUndefined();
+    expect(built().quantizedRows).toBeUndefined();
     fresh.mostSimilar("a");
-    expect((fresh as unknown as { unitRows: unknown }).unitRows).toBeDefined();
+    expect(built().quantizedRows).toBeDefined();
+    expect(built().unitRows).toBeUndefined(); // mostSimilar makes no float32 copy of the table
+    fresh.mostSimilarCosmul("a");
+    expect(built().unitRows).toBeDefined();
   });
 
   it("get / mostSimilar / doesntMatch / analogy name what is wrong", () => {

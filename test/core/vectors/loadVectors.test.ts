@@ -116,6 +116,29 @@ describe("loadVectors: formats round-trip through their writers", () => {
     await expect(loadVectors(join(dir, "cut.evec"))).rejects.toThrow(/^loadVectors: bad vector file cut\.evec: the cache file has 60 bytes but its header implies \d+ \(truncated or corrupt\)$/);
   });
 
+
+  it("a reloaded cache answers lookups and queries before (and without) decoding its words", async () => {
+    const { words, rows } = randomTable(300, 9, 8);
+    // words that share lengths, prefixes and hash buckets with each other; ASCII and non-ASCII files
+    const ascii = words.map((w, i) => (i % 3 === 0 ? `${w}x` : i % 3 === 1 ? w.toUpperCase() : w));
+    const uni = ascii.map((w, i) => (i % 5 === 0 ? `ü${w}` : w));
+    for (const list of [ascii, uni]) {
+      const p = join(dir, `lazy-${list === ascii ? "a" : "u"}.evec`);
+      await saveVectors(new WordVectors(list, rows), p);
+      const back = await loadVectors(p);
+      const internal = back as unknown as { wordArray: unknown };
+      expect(internal.wordArray).toBeUndefined();
+      list.forEach((w, i) => expect(back.indexOf(w)).toBe(i));
+      for (const missing of ["w1", "W0", "w0xx", "", "ü", "üw1", "w29", "w2999"]) expect(back.has(missing)).toBe(list.includes(missing));
+      expect(back.get(list[7])).toEqual(Float32Array.from(rows[7]));
+      const near = back.mostSimilar({ positive: [list[4]], topn: 5 });
+      expect(internal.wordArray).toBeUndefined(); // still bytes: answers decode only their own words
+      const fresh = new WordVectors(list, rows);
+      expect(near).toEqual(fresh.mostSimilar({ positive: [list[4]], topn: 5 }));
+      expect(back.words).toEqual(list);
+      expect(back.words).toBe(back.words); // decoded once, then kept
+    }
+  });
   it("loadVectors(npy) takes the words from an array or a file, converts float64 and checks the row count", async () => {
     const m = new Float64Array([1.5, 2, 3, 4.25]);
     let header = "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 2), }";

@@ -204,6 +204,7 @@ export function checkAllocation(
   what: string,
   shapes: readonly number[] | readonly (readonly number[])[],
   dtype: "float32" | "int32" | "bool" = "float32",
+  waysOut: string = WAYS_OUT,
 ): void {
   const list = (shapes.length > 0 && Array.isArray(shapes[0]) ? shapes : [shapes]) as readonly (readonly number[])[];
   const bytesPerElement = dtype === "bool" ? 1 : 4;
@@ -215,6 +216,38 @@ export function checkAllocation(
   const shown = list.map((shape) => `[${shape.join(", ")}]`).join(" + ");
   throw new RangeError(
     `${fn}: expected ${what} ${shown} (${formatGiB(bytes)} of ${dtype}) to fit ${where}, ` +
-      `at most ${formatGiB(limit.bytes)} now (${limit.reason}), but got ${formatGiB(bytes)}; ${WAYS_OUT}`,
+      `at most ${formatGiB(limit.bytes)} now (${limit.reason}), but got ${formatGiB(bytes)}; ${waysOut}`,
   );
+}
+
+/** The ways out when the table fits but its gradient does not. */
+const GRADIENT_WAYS_OUT =
+  "freeze the table (trainable: false, or wv.toEmbedding({ freeze: true })), " +
+  "keep only the rows you need (loadVectors(path, { vocab }) or wv.toEmbedding({ vocab })), or install @tensorflow/tfjs-node for native memory";
+
+/**
+ * Throws a `RangeError` in the house format when the dense `[V, D]` gradient of a lookup into a
+ * `[V, D]` table can't fit the active backend: the backward pass of every lookup writes one, as
+ * PyTorch's dense `embedding_backward` does. The kernels call it before allocating, so training
+ * a table whose gradient can't fit stops at the first backward pass, before any weight changes,
+ * with a message instead of an allocation failure.
+ * @example
+ * checkDenseGradient("embedding", [8_000_000, 300]); // throws when 8.94 GiB more can't fit now
+ */
+export function checkDenseGradient(fn: string, shape: readonly [number, number]): void {
+  checkAllocation(fn, "the dense gradient of the table", shape, "float32", GRADIENT_WAYS_OUT);
+}
+
+/**
+ * {@link checkDenseGradient}, ahead of time: called by the lookups in their forward pass. Inside a
+ * gradient tape (`optimizer.minimize`, `model.fit`, `tf.variableGrads`) a lookup into a trainable
+ * variable will need the table's dense gradient in the backward pass; refusing now, before tfjs
+ * records anything, leaves nothing behind (a throw inside the backward pass would leave tfjs's
+ * saved tape tensors allocated). Outside a tape, or for a frozen table, it does nothing.
+ */
+export function checkGradientAhead(fn: string, table: tf.Tensor): void {
+  if (!(table instanceof tf.Variable) || !table.trainable || table.rank !== 2) return;
+  const state = (tf.engine() as unknown as { state?: { gradientDepth?: number } }).state;
+  if (!state || !state.gradientDepth) return;
+  checkDenseGradient(fn, [table.shape[0], table.shape[1]]);
 }

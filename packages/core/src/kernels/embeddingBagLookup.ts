@@ -6,6 +6,7 @@
 import * as tf from "../tf";
 import { KERNEL_BACKENDS, allocate, kernelBackendName, view } from "./heap";
 import { checkIndices } from "./checkIndices";
+import { checkDenseGradient, checkGradientAhead } from "../backend/memoryLimit";
 import { checkKeys, checkOneOf, formatShape, position, sameShape, typeError } from "../validate";
 
 /** Kernel name of the bag forward (outputs `[B, D]` and, for max, the arg-max rows). */
@@ -26,6 +27,8 @@ interface BagAttrs {
   scaleGradByFreq: boolean;
   numRows: number;
   hasWeights: boolean;
+  /** The public function named if the table's dense gradient can't fit. */
+  fn: string;
 }
 
 /** Bag `b` covers `ids[starts[b], starts[b + 1])`; the last one runs to the end. */
@@ -179,6 +182,7 @@ function bagBackwardKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInf
   const { dy, indices, offsets, weights, maxRows } = inputs as Record<string, tf.TensorInfo>;
   const a = attrs as unknown as BagAttrs;
   const dim = dy.shape[1];
+  checkDenseGradient(a.fn, [a.numRows, dim]); // a clear RangeError before the [V, D] allocation
   const gTableInfo = allocate(backend, [a.numRows, dim], "float32", true); // [V, D]
   bagBackwardInto(
     view(backend, gTableInfo),
@@ -287,6 +291,7 @@ export function embeddingBagLookup(table: tf.Tensor, indices: tf.Tensor, options
   if (psw !== undefined && (!(psw instanceof tf.Tensor) || psw.dtype !== "float32" || !sameShape(psw.shape, indices.shape))) {
     throw typeError(fn, "options.perSampleWeights", `a float32 tensor of the indices' shape ${formatShape(indices.shape)}`, psw);
   }
+  checkGradientAhead(fn, table); // training: the [V, D] gradient must fit, checked before anything is recorded
   const n = indices.size;
   const owned: tf.Tensor[] = [];
   try {
@@ -333,7 +338,7 @@ export function embeddingBagLookup(table: tf.Tensor, indices: tf.Tensor, options
     owned.push(startsT);
     const weights = psw !== undefined ? psw.reshape([n]) : tf.zeros([0], "float32"); // [N] or none
     owned.push(weights);
-    const attrs: BagAttrs = { mode: BAG_MODES.indexOf(mode), paddingIdx, scaleGradByFreq: options.scaleGradByFreq === true, numRows, hasWeights: psw !== undefined };
+    const attrs: BagAttrs = { mode: BAG_MODES.indexOf(mode), paddingIdx, scaleGradByFreq: options.scaleGradByFreq === true, numRows, hasWeights: psw !== undefined, fn };
     if (kernelBackendName(tf.backend()) !== null && tf.getKernel(BAG_FORWARD, tf.getBackend()) !== undefined) {
       const [out, maxRows] = tf.engine().runKernel(BAG_FORWARD, { table, indices: flatIds, offsets: startsT, weights }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
       maxRows.dispose();
@@ -360,6 +365,7 @@ function fallbackBag(table: tf.Tensor, ids: tf.Tensor, starts: tf.Tensor, weight
     return {
       value: tf.tensor2d(out, [numBags, dim]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        checkDenseGradient(attrs.fn, [attrs.numRows, dim]);
         const gTable = new Float32Array(attrs.numRows * dim);
         const gWeights = new Float32Array(w.size);
         const dyValues = dy.dataSync();

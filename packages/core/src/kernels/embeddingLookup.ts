@@ -12,6 +12,7 @@ import { KERNEL_BACKENDS, allocate, kernelBackendName, view } from "./heap";
 import { withCheckedIndices } from "./checkIndices";
 import { recordTouchedRows } from "./touchedRows";
 import { checkKeys, checkInt, typeError } from "../validate";
+import { checkDenseGradient, checkGradientAhead } from "../backend/memoryLimit";
 
 /** Kernel name of the lookup (registered once, on import of `@embedlab/core`). */
 export const GATHER_ROWS = "EmbedlabGatherRows";
@@ -103,8 +104,9 @@ function gatherRowsKernel({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; 
 
 function scatterAddRowsKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const { dy, indices } = inputs as { dy: tf.TensorInfo; indices: tf.TensorInfo };
-  const { numRows, paddingIdx, scaleGradByFreq } = attrs as unknown as { numRows: number; paddingIdx: number; scaleGradByFreq: boolean };
+  const { numRows, paddingIdx, scaleGradByFreq, fn } = attrs as unknown as { numRows: number; paddingIdx: number; scaleGradByFreq: boolean; fn?: string };
   const dim = dy.shape[dy.shape.length - 1];
+  checkDenseGradient(fn ?? "embeddingLookup", [numRows, dim]); // a clear RangeError before the [V, D] allocation
   const n = indices.shape.reduce((a, b) => a * b, 1);
   const wasmScatter = kernelBackendName(backend) === "wasm" && !scaleGradByFreq ? tf.getKernel("ScatterNd", "wasm") : undefined;
   if (wasmScatter !== undefined && n > 0) {
@@ -155,13 +157,14 @@ export function hasFastKernels(): boolean {
   return kernelBackendName(tf.backend()) !== null && tf.getKernel(GATHER_ROWS, tf.getBackend()) !== undefined;
 }
 
-function fallbackLookup(table: tf.Tensor, ids: tf.Tensor, attrs: { numRows: number; paddingIdx: number; scaleGradByFreq: boolean }): tf.Tensor {
+function fallbackLookup(table: tf.Tensor, ids: tf.Tensor, attrs: { numRows: number; paddingIdx: number; scaleGradByFreq: boolean; fn: string }): tf.Tensor {
   const f = tf.customGrad(((t: tf.Tensor, i: tf.Tensor, save: tf.GradSaveFunc) => {
     save([i]);
     return {
       value: tf.gather(t, i), // [...S] -> [...S, D]
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const dim = table.shape[1] as number;
+        checkDenseGradient(attrs.fn, [attrs.numRows, dim]);
         const out = new Float32Array(attrs.numRows * dim);
         scatterAddRowsInto(out, dy.dataSync(), saved[0].dataSync(), dim, attrs.numRows, attrs.paddingIdx, attrs.scaleGradByFreq);
         const grad = tf.tensor2d(out, [attrs.numRows, dim]); // [V, D]
@@ -193,7 +196,9 @@ export function embeddingLookup(table: tf.Tensor, indices: tf.Tensor, options: E
   }
   const numRows = table.shape[0];
   const paddingIdx = options.paddingIdx === undefined ? -1 : checkInt(fn, "options.paddingIdx", options.paddingIdx, 0, numRows - 1);
-  const attrs = { numRows, paddingIdx, scaleGradByFreq: options.scaleGradByFreq === true };
+  checkGradientAhead(fn, table); // training: the [V, D] gradient must fit, checked before anything is recorded
+  // fn rides along to the gradient kernel, which names it if the dense [V, D] gradient can't fit
+  const attrs = { numRows, paddingIdx, scaleGradByFreq: options.scaleGradByFreq === true, fn };
   return withCheckedIndices(fn, indices, numRows, (ids) => {
     if (hasFastKernels()) {
       return tf.engine().runKernel(GATHER_ROWS, { table, indices: ids }, attrs) as tf.Tensor;

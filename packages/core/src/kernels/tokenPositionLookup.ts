@@ -8,6 +8,7 @@ import * as tf from "../tf";
 import { KERNEL_BACKENDS, allocate, view, wasmMemory } from "./heap";
 import { sequenceSimd } from "./sequenceSimd";
 import { SCATTER_ADD_ROWS, hasFastKernels } from "./embeddingLookup";
+import { checkGradientAhead } from "../backend/memoryLimit";
 
 /** Kernel name of the fused lookup. */
 export const TOKEN_POSITION_LOOKUP = "EmbedlabTokenPositionLookup";
@@ -16,6 +17,8 @@ interface Attrs {
   scale: number;
   numRows: number;
   paddingIdx: number;
+  /** The public function named if the table's dense gradient can't fit. */
+  fn: string;
 }
 
 function forwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
@@ -62,12 +65,12 @@ export function registerTokenPositionKernels(): void {
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
       const [indices, positions] = saved;
       const g = dy as tf.Tensor; // [B, T, D]
-      const { scale, numRows, paddingIdx } = attrs as unknown as Attrs;
+      const { scale, numRows, paddingIdx, fn } = attrs as unknown as Attrs;
       return {
         // d/dtable: scatter-add of dy · scale into [V, D] (the padding row stays zero)
         table: () => {
           const scaled = scale === 1 ? g : tf.mul(g, scale);
-          return tf.engine().runKernel(SCATTER_ADD_ROWS, { dy: scaled, indices }, { numRows, paddingIdx, scaleGradByFreq: false }) as tf.Tensor;
+          return tf.engine().runKernel(SCATTER_ADD_ROWS, { dy: scaled, indices }, { numRows, paddingIdx, scaleGradByFreq: false, fn }) as tf.Tensor;
         },
         indices: () => tf.zeros(indices.shape, "float32"),
         // d/dpositions: dy summed over the batch, rows past T zero (only a learned table asks)
@@ -90,9 +93,16 @@ registerTokenPositionKernels();
  *
  * **Input shape:** `table` `[V, D]`, `indices` `[B, T]`, `positions` `[P, D]`. **Output shape:** `[B, T, D]`.
  */
-export function tokenPositionLookup(table: tf.Tensor, indices: tf.Tensor, positions: tf.Tensor, options: { scale: number; paddingIdx: number }, lookup: () => tf.Tensor): tf.Tensor {
+export function tokenPositionLookup(
+  table: tf.Tensor,
+  indices: tf.Tensor,
+  positions: tf.Tensor,
+  options: { scale: number; paddingIdx: number; fn?: string },
+  lookup: () => tf.Tensor,
+): tf.Tensor {
+  checkGradientAhead(options.fn ?? "tokenPositionLookup", table); // training: the [V, D] gradient must fit
   if (hasFastKernels()) {
-    const attrs = { scale: options.scale, numRows: table.shape[0], paddingIdx: options.paddingIdx };
+    const attrs: Attrs = { scale: options.scale, numRows: table.shape[0], paddingIdx: options.paddingIdx, fn: options.fn ?? "tokenPositionLookup" };
     return tf.engine().runKernel(TOKEN_POSITION_LOOKUP, { table, indices, positions }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
   }
   return tf.tidy(() => {

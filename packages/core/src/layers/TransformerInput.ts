@@ -3,7 +3,6 @@
  * √dModel) plus a positional encoding, then dropout, with a padding mask.
  */
 import * as tf from "../tf";
-import { checkAllocation } from "../backend/memoryLimit";
 import { EagerLayer } from "./EagerLayer";
 import { nextSeed } from "../backend/seed";
 import { positionalEncodingTable } from "../encoding";
@@ -12,7 +11,7 @@ import { tokenPositionLookup } from "../kernels/tokenPositionLookup";
 import { dropoutMask } from "../kernels/dropoutMask";
 import { withCheckedIndices } from "../kernels/checkIndices";
 import { checkInt, checkKeys, checkNumber, checkOneOf, typeError } from "../validate";
-import { LAYER_ARG_KEYS, type LayerArgs, type Shape, checkBool, firstInput, normalTable, normalizePaddingIdx, withDefaultName } from "./args";
+import { LAYER_ARG_KEYS, type LayerArgs, type Shape, checkBool, firstInput, normalTable, normalizePaddingIdx, tensorInitializer, withDefaultName } from "./args";
 
 /** How positions are encoded. */
 export const POSITIONAL_KINDS = ["sinusoidal", "learned", "none"] as const;
@@ -104,16 +103,13 @@ export class TransformerInput extends EagerLayer {
   override build(_inputShape: Shape | Shape[]): void {
     if (this.tokens !== null) return;
     const d = this.dModel;
-    checkAllocation("transformerInput", "the token table", [this.vocabSize, d]); // before any allocation: a clear RangeError
-    this.tokens = this.addWeight(`${this.name}/embeddings`, [this.vocabSize, d], "float32", tf.initializers.zeros());
-    const init = normalTable(this.vocabSize, d, this.paddingIdx); // [V, D], like nn.Embedding
-    this.tokens.write(init);
-    init.dispose();
+    // One [V, D] buffer: N(0, 1) written straight into the tensor the variable takes over (no
+    // zero-filled table first), after normalTable's size check (a clear RangeError, nothing allocated).
+    const init = normalTable(this.vocabSize, d, this.paddingIdx, FN, "the token table"); // [V, D], like nn.Embedding
+    this.tokens = this.addWeight(`${this.name}/embeddings`, [this.vocabSize, d], "float32", tensorInitializer(init));
     if (this.positional === "learned") {
-      this.positions = this.addWeight(`${this.name}/positions`, [this.maxSeqLen, d], "float32", tf.initializers.zeros());
       const p = tf.randomNormal([this.maxSeqLen, d], 0, 1, "float32", nextSeed()); // [T_max, D]
-      this.positions.write(p);
-      p.dispose();
+      this.positions = this.addWeight(`${this.name}/positions`, [this.maxSeqLen, d], "float32", tensorInitializer(p));
     } else if (this.positional === "sinusoidal") {
       this.sinusoids = tf.keep(tf.tensor2d(positionalEncodingTable(this.maxSeqLen, d, { base: this.base }), [this.maxSeqLen, d])); // [T_max, D]
     }
@@ -156,7 +152,7 @@ export class TransformerInput extends EagerLayer {
           x = lookup(); // positional "none": nothing to add
           if (this.scale) x = tf.mul(x, scale);
         } else {
-          x = tokenPositionLookup(table, checked, positions, { scale, paddingIdx: this.paddingIdx ?? -1 }, lookup); // [B, T, D]
+          x = tokenPositionLookup(table, checked, positions, { scale, paddingIdx: this.paddingIdx ?? -1, fn: FN }, lookup); // [B, T, D]
         }
         if (this.dropout > 0 && kwargs.training === true) x = dropoutMask(x, this.dropout, nextSeed()); // tf.dropout's rule, a fast seeded mask
         return x;

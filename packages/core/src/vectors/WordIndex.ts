@@ -38,10 +38,15 @@ export function buildSlots(words: readonly string[]): Uint32Array {
   return slots;
 }
 
-/** A read-only index over `words` using slots from `buildSlots` (distinct words). */
+/** What `HashIndex` asks of the words: whether row `i` holds `word` (no string needs to exist). */
+export interface WordMatcher {
+  equals(i: number, word: string): boolean;
+}
+
+/** A read-only index over distinct words using slots from `buildSlots`. */
 export class HashIndex implements WordIndex {
   private readonly mask: number;
-  constructor(private readonly words: readonly string[], private readonly slots: Uint32Array) {
+  constructor(private readonly words: WordMatcher, private readonly slots: Uint32Array) {
     this.mask = slots.length - 1;
   }
 
@@ -50,7 +55,7 @@ export class HashIndex implements WordIndex {
     for (let p = hashWord(word) & mask; ; p = (p + 1) & mask) {
       const s = slots[p];
       if (s === 0) return undefined;
-      if (words[s - 1] === word) return s - 1;
+      if (words.equals(s - 1, word)) return s - 1;
     }
   }
 

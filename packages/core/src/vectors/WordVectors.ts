@@ -9,7 +9,9 @@ import { tableFromValues } from "../layers/args";
 import { checkAllocation } from "../backend/memoryLimit";
 import type { LoadReport } from "./RowCollector";
 import type { WordIndex } from "./WordIndex";
+import type { WordList } from "./CacheWords";
 import { UnitRows, topK } from "./UnitRows";
+import { QuantizedRows, unitRow } from "./QuantizedRows";
 
 /** A word of the table, or a raw vector of length `dim` (used as given, like gensim). */
 export type WordOrVector = string | ArrayLike<number>;
@@ -126,15 +128,20 @@ export class WordVectors {
   readonly dim: number;
   /** Number of words V. */
   readonly size: number;
-  /** The words in file order (index i ↔ row i of `vectors`). */
-  readonly words: readonly string[];
+  /** Decoded words, or `undefined` while they are still the cache file's bytes (see `words`). */
+  private wordArray: readonly string[] | undefined;
+  /** Where the words come from when the table was reloaded from a binary cache. */
+  private readonly wordList: WordList | undefined;
   /** The raw `[size, dim]` row-major float32 table. Treat as read-only: `vectors` shares it. */
   readonly data: Float32Array;
   /** What `loadVectors` saw in the file (duplicates, skipped lines, …); `undefined` for tables made in code. */
   readonly report: LoadReport | undefined;
   private readonly index: WordIndex;
   private tensor: tf.Tensor2D | undefined;
+  /** Float32 unit rows for `mostSimilarCosmul` (every row's cosine), built on its first call. */
   private unitRows: UnitRows | undefined;
+  /** The int8 index `mostSimilar` scans, built on its first call. */
+  private quantizedRows: QuantizedRows | undefined;
 
   /**
    * A table from words and their vectors.
@@ -149,9 +156,11 @@ export class WordVectors {
    */
   constructor(words: readonly string[], matrix: Float32Array | ArrayLike<ArrayLike<number>> | tf.Tensor2D, options: { dim?: number } = {}) {
     const fn = "WordVectors";
-    checkKeys(fn, options, ["dim", "index", "report"]);
-    const internal = options as { dim?: number; index?: WordIndex; report?: LoadReport };
+    checkKeys(fn, options, ["dim", "index", "report", "wordList"]);
+    // internal (loadVectors): an index made while reading, the load report, words left undecoded
+    const internal = options as { dim?: number; index?: WordIndex; report?: LoadReport; wordList?: WordList };
     if (!Array.isArray(words)) throw typeError(fn, "words", "an array of strings", words);
+    const count = internal.wordList ? internal.wordList.length : words.length;
     let index = internal.index;
     if (!index) {
       const map = new Map<string, number>();
@@ -166,22 +175,22 @@ export class WordVectors {
     let data: Float32Array;
     let dim: number;
     if (matrix instanceof tf.Tensor) {
-      if (matrix.rank !== 2 || matrix.shape[0] !== words.length) {
-        throw rangeError(fn, "matrix", `a tensor of shape [${words.length}, D]`, matrix);
+      if (matrix.rank !== 2 || matrix.shape[0] !== count) {
+        throw rangeError(fn, "matrix", `a tensor of shape [${count}, D]`, matrix);
       }
       dim = matrix.shape[1];
       data = Float32Array.from(matrix.dataSync() as ArrayLike<number>);
     } else if (matrix instanceof Float32Array) {
       if (internal.dim !== undefined) dim = checkInt(fn, "options.dim", internal.dim, 0);
-      else if (words.length > 0) dim = matrix.length / words.length;
+      else if (count > 0) dim = matrix.length / count;
       else throw typeError(fn, "options.dim", "an integer when words is empty", internal.dim);
-      if (!Number.isInteger(dim) || matrix.length !== words.length * dim) {
-        throw rangeError(fn, "matrix", `a Float32Array of length ${words.length} × dim`, matrix);
+      if (!Number.isInteger(dim) || matrix.length !== count * dim) {
+        throw rangeError(fn, "matrix", `a Float32Array of length ${count} × dim`, matrix);
       }
       data = matrix;
     } else if (matrix !== null && typeof matrix === "object" && typeof (matrix as ArrayLike<unknown>).length === "number") {
       const rows = matrix as ArrayLike<ArrayLike<number>>;
-      if (rows.length !== words.length) throw rangeError(fn, "matrix", `an array of ${words.length} rows`, matrix);
+      if (rows.length !== count) throw rangeError(fn, "matrix", `an array of ${count} rows`, matrix);
       dim = internal.dim ?? (rows.length > 0 ? rows[0]?.length : undefined) ?? -1;
       if (!Number.isInteger(dim) || dim < 0) throw typeError(fn, "options.dim", "an integer when matrix is empty", internal.dim);
       data = new Float32Array(rows.length * dim);
@@ -200,11 +209,26 @@ export class WordVectors {
       throw typeError(fn, "matrix", "a [V, D] nested array, a Tensor2D or a Float32Array", matrix);
     }
     this.dim = dim;
-    this.size = words.length;
-    this.words = internal.index ? words : Object.freeze([...words]);
+    this.size = count;
+    this.wordList = internal.wordList;
+    this.wordArray = internal.wordList ? undefined : internal.index ? words : Object.freeze([...words]);
     this.data = data;
     this.index = index;
     this.report = internal.report;
+  }
+
+  /**
+   * The words in file order (index i ↔ row i of `vectors`). A table reloaded from the binary
+   * cache decodes them here, on first use (about a second for 2M words), not when it loads.
+   */
+  get words(): readonly string[] {
+    if (this.wordArray === undefined) this.wordArray = this.wordList ? this.wordList.all() : [];
+    return this.wordArray;
+  }
+
+  /** Word of row `i`, without decoding the others. */
+  private wordAt(i: number): string {
+    return this.wordArray !== undefined ? this.wordArray[i] : (this.wordList as WordList).at(i);
   }
 
   /**
@@ -301,10 +325,16 @@ export class WordVectors {
     return { found, total: itos.length, ratio: itos.length === 0 ? 1 : found / itos.length, missing };
   }
 
-  /** The unit-row scanner, built on the first similarity query. */
+  /** The float32 unit-row scanner, built on the first `mostSimilarCosmul`. */
   private units(): UnitRows {
     if (!this.unitRows) this.unitRows = new UnitRows(this.data, this.size, this.dim);
     return this.unitRows;
+  }
+
+  /** The int8 index of `mostSimilar`, built on its first call (one pass over the table, no float copy). */
+  private quantized(): QuantizedRows {
+    if (!this.quantizedRows) this.quantizedRows = new QuantizedRows(this.data, this.size, this.dim);
+    return this.quantizedRows;
   }
 
   /** Row index of a word, or a RangeError naming the argument. */
@@ -315,14 +345,14 @@ export class WordVectors {
   }
 
   /**
-   * A word's vector — its unit row from the similarity index, or with `raw` its row as stored
-   * (no index is built) — or a raw vector given by the caller (checked).
+   * A word's vector — its unit row (float32, as the scores use it), or with `raw` its row as
+   * stored — or a raw vector given by the caller (checked). No index is built.
    */
   private term(fn: string, arg: string, x: unknown, exclude: Set<number>, raw = false): ArrayLike<number> {
     if (typeof x === "string") {
       const i = this.need(fn, arg, x);
       exclude.add(i);
-      return raw ? this.data.subarray(i * this.dim, (i + 1) * this.dim) : this.units().row(i);
+      return raw ? this.data.subarray(i * this.dim, (i + 1) * this.dim) : unitRow(this.data, this.dim, i);
     }
     if (x !== null && typeof x === "object" && typeof (x as ArrayLike<number>).length === "number") {
       const v = x as ArrayLike<number>;
@@ -370,8 +400,8 @@ export class WordVectors {
       for (const v of list) for (let j = 0; j < this.dim; j++) mean[j] += w * v[j];
     }
     unitInPlace(mean);
-    const { index, score } = this.units().top(mean, topn, limit, exclude);
-    return index.map((i, k) => ({ word: this.words[i], similarity: score[k] }));
+    const { index, score } = this.quantized().top(mean, topn, limit, exclude);
+    return index.map((i, k) => ({ word: this.wordAt(i), similarity: score[k] }));
   }
 
   /**
@@ -397,7 +427,7 @@ export class WordVectors {
     }
     const scores = new Float64Array(limit);
     for (let i = 0; i < limit; i++) scores[i] = pos[i] / (neg[i] + 1e-6); // 1e-6: gensim's guard against 0
-    return topK(scores, topn, exclude).map((i) => ({ word: this.words[i], similarity: scores[i] }));
+    return topK(scores, topn, exclude).map((i) => ({ word: this.wordAt(i), similarity: scores[i] }));
   }
 
   /**
@@ -546,11 +576,12 @@ export class WordVectors {
     return Object.assign(layer, { coverage });
   }
 
-  /** Frees the cached `vectors` tensor and the similarity index. */
+  /** Frees the cached `vectors` tensor and the similarity indexes. */
   dispose(): void {
     if (this.tensor && !this.tensor.isDisposed) this.tensor.dispose();
     this.tensor = undefined;
     this.unitRows = undefined;
+    this.quantizedRows = undefined;
   }
 
   /** `WordVectors(300000 × 100)`. */

@@ -13,7 +13,6 @@ import { readWord2vecBinary } from "./readWord2vecBinary";
 import { KEEP, RowCollector } from "./RowCollector";
 import { isVectorCache, parseVectorCache, readVectorCache } from "./vectorCache";
 import { VectorFileError } from "./VectorFileError";
-import type { WordIndex } from "./WordIndex";
 import { WordVectors } from "./WordVectors";
 
 /** The formats `loadVectors` reads (`"auto"` sniffs). */
@@ -162,20 +161,22 @@ export async function loadVectors(pathOrStream: VectorInput, options: LoadVector
       let words: readonly string[];
       let data: Float32Array;
       let d: number;
-      let cacheIndex: WordIndex | undefined;
       if (format === "embedlab") {
         const c = src.path !== undefined && !src.gzip ? await readVectorCache(fn, src.path, src.name) : parseVectorCache(fn, src.name, await src.readAll());
-        ({ words, data, dim: d, index: cacheIndex } = c);
         if (options.onProgress) options.onProgress(src.total ?? 0, src.total);
+        if (noFilter) {
+          // the words stay bytes until asked for (wv.words); lookups compare bytes
+          col.report.records = col.report.kept = c.words.length;
+          const internal = { dim: c.dim, index: c.index, report: { ...col.report, seconds: 0, bytes: src.bytesRead }, wordList: c.words };
+          return new WordVectors([], c.data, internal as { dim: number });
+        }
+        ({ data, dim: d } = c);
+        words = c.words.all();
       } else {
         const m = readNpyMatrix(await src.readAll());
         if (typeof m === "string") throw new VectorFileError(fn, src.name, 0, undefined, m);
         ({ data, cols: d } = m);
         words = await npyWords(fn, src.path, options.words, m.rows);
-      }
-      if (noFilter && format === "embedlab") {
-        col.report.records = col.report.kept = words.length;
-        return new WordVectors(words, data, { dim: d, index: cacheIndex, report: { ...col.report, seconds: 0, bytes: src.bytesRead } } as { dim: number });
       }
       col.init(d, words.length);
       for (let i = 0; i < words.length; i++) {

@@ -1,5 +1,5 @@
 /**
- * embedlab's binary vector cache: a 24-byte header, word offsets, the words as UTF-8, then the
+ * embedlab's binary vector cache: a 32-byte header, word offsets, the words as UTF-8, then the
  * float32 table — reloaded with a few large reads and no parsing.
  *
  * ```
@@ -17,6 +17,7 @@ import { promises as fsp } from "node:fs";
 import { VectorFileError } from "./VectorFileError";
 import { throwIfInterrupted, yieldToEventLoop } from "../backend/interrupt";
 import { buildSlots, HashIndex, tableSize } from "./WordIndex";
+import { CacheWords } from "./CacheWords";
 
 export const CACHE_MAGIC = "EMBVEC01";
 const HEADER_BYTES = 32;
@@ -72,18 +73,6 @@ interface Layout {
   dataOffset: number;
 }
 
-/** Decodes the word block. ASCII blocks become one string sliced by offset (no per-word decoding). */
-function decodeWords(block: Buffer, offsets: Uint32Array | number[], count: number, ascii: boolean): string[] {
-  const words = new Array<string>(count);
-  if (ascii) {
-    const all = block.toString("latin1");
-    for (let i = 0; i < count; i++) words[i] = all.slice(offsets[i], offsets[i + 1]);
-  } else {
-    for (let i = 0; i < count; i++) words[i] = block.toString("utf8", offsets[i], offsets[i + 1]);
-  }
-  return words;
-}
-
 /** Reads a cache file with a few large reads. */
 export async function readVectorCache(fn: string, path: string, name: string): Promise<CacheContent> {
   const fh = await fsp.open(path, "r");
@@ -92,8 +81,15 @@ export async function readVectorCache(fn: string, path: string, name: string): P
     const head = Buffer.alloc(HEADER_BYTES);
     await fh.read(head, 0, HEADER_BYTES, 0);
     const layout = readHeader(fn, name, head, size);
-    const meta = Buffer.alloc(layout.metaBytes);
-    await fh.read(meta, 0, meta.length, HEADER_BYTES);
+    // Header, offsets, hash table and words in one read, into a buffer of its own (byteOffset 0):
+    // the offsets and the table are then 4-aligned views on it, with no copy.
+    const meta = Buffer.allocUnsafeSlow(layout.dataOffset);
+    for (let done = 0; done < meta.length; ) {
+      const { bytesRead } = await fh.read(meta, done, meta.length - done, done);
+      if (bytesRead === 0) throw new VectorFileError(fn, name, 0, undefined, "the cache file is truncated");
+      done += bytesRead;
+    }
+    // The floats go straight into the table WordVectors keeps: no intermediate buffer, no copy.
     const data = new Float32Array(layout.count * layout.dim);
     const bytes = new Uint8Array(data.buffer);
     // Several reads in flight: libuv runs them on its thread pool, so the copies from the page
@@ -114,30 +110,32 @@ export async function readVectorCache(fn: string, path: string, name: string): P
         }
       }),
     );
-    return fromMeta(layout, meta, data);
+    return fromHead(layout, meta, data);
   } finally {
     await fh.close();
   }
 }
 
-/** Words, row index and table of a cache. */
+/** Words (still bytes: decoded on demand), row index and table of a cache. */
 export interface CacheContent {
-  words: string[];
+  words: CacheWords;
   index: HashIndex;
   data: Float32Array;
   dim: number;
 }
 
-function fromMeta(layout: Layout, meta: Buffer, data: Float32Array): CacheContent {
+/**
+ * Views on the cache's first `dataOffset` bytes (`head`, starting at the file's byte 0): the
+ * offsets and the hash table are read in place, so `head` must be 4-aligned (little-endian, as
+ * written). Nothing is decoded: the words stay bytes.
+ */
+function fromHead(layout: Layout, head: Buffer, data: Float32Array): CacheContent {
   const { count, slots, wordBytes, flags, dim } = layout;
-  // copies: the Buffer's byteOffset may not be 4-aligned
-  const offsets = new Uint32Array(count + 1);
-  new Uint8Array(offsets.buffer).set(meta.subarray(0, 4 * (count + 1)));
-  const table = new Uint32Array(slots);
-  const tableStart = 4 * (count + 1);
-  new Uint8Array(table.buffer).set(meta.subarray(tableStart, tableStart + 4 * slots));
-  const block = meta.subarray(tableStart + 4 * slots, tableStart + 4 * slots + wordBytes);
-  const words = decodeWords(block, offsets, count, (flags & ASCII) !== 0);
+  const offsets = new Uint32Array(head.buffer, head.byteOffset + HEADER_BYTES, count + 1);
+  const tableStart = HEADER_BYTES + 4 * (count + 1);
+  const table = new Uint32Array(head.buffer, head.byteOffset + tableStart, slots);
+  const block = head.subarray(tableStart + 4 * slots, tableStart + 4 * slots + wordBytes);
+  const words = new CacheWords(block, offsets, (flags & ASCII) !== 0);
   return { words, index: new HashIndex(words, table), data, dim };
 }
 
@@ -146,7 +144,10 @@ export function parseVectorCache(fn: string, name: string, buf: Buffer): CacheCo
   const layout = readHeader(fn, name, buf, buf.length);
   const data = new Float32Array(layout.count * layout.dim);
   new Uint8Array(data.buffer).set(buf.subarray(layout.dataOffset, layout.dataOffset + data.byteLength));
-  return fromMeta(layout, buf.subarray(HEADER_BYTES, HEADER_BYTES + layout.metaBytes), data);
+  // a stream's bytes may start anywhere in their ArrayBuffer: copy the head to an aligned buffer
+  const head = Buffer.allocUnsafeSlow(layout.dataOffset);
+  buf.copy(head, 0, 0, layout.dataOffset);
+  return fromHead(layout, head, data);
 }
 
 function readHeader(fn: string, name: string, head: Buffer, size: number): Layout {
