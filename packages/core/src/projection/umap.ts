@@ -224,8 +224,8 @@ function epoch2(y: Float64Array, n: number, m: number, epoch: number, alpha: num
         const dd = Math.sqrt(e2);
         let coeff: number;
         if (dd >= lo && dd < hi) {
-          const u = dd * steps, t = u | 0;
-          coeff = repel[t] + (u - t) * (repel[t + 1] - repel[t]);
+          const u = dd * steps, c = u | 0;
+          coeff = repel[c] + (u - c) * (repel[c + 1] - repel[c]);
         } else coeff = g.repelExact(e2);
         const gx = coeff * ex, gy = coeff * ey;
         yi0 += (gx > 4 ? 4 : gx < -4 ? -4 : gx) * alpha;
