@@ -133,6 +133,41 @@ describe("figures and plotly", () => {
   });
 });
 
+describe("big scatters in pages", () => {
+  const scatterView = (n: number, type = "scattergl") => {
+    const x = Array.from({ length: n }, (_, i) => Math.sin(i) * 10);
+    const y = Array.from({ length: n }, (_, i) => i / 7);
+    return new View({ title: "pts", parts: [{ kind: "plotly", figure: { data: [{ type, mode: "markers", x, y }], layout: { height: 300 } } }], text: "points" });
+  };
+
+  it("saveHtml inlines plotly's gl2d bundle when every figure is a 2-D scatter, the full bundle otherwise", () => {
+    const dir = mkdtempSync(join(tmpdir(), "embedlab-save-"));
+    const scatterPage = readFileSync(saveHtml([scatterView(10), scatterView(10, "scatter")], join(dir, "a.html")), "utf8");
+    expect(scatterPage).toContain(plotlyScript("gl2d"));
+    expect(scatterPage).not.toContain(plotlyScript("full"));
+    expect(plotlyScript("gl2d").length).toBeLessThan(plotlyScript("full").length / 2);
+    const mixed = readFileSync(saveHtml([scatterView(10), oneFigure()], join(dir, "b.html")), "utf8");
+    expect(mixed).toContain(plotlyScript("full"));
+    const textOnly = readFileSync(saveHtml(["just text"], join(dir, "c.html")), "utf8");
+    expect(textOnly).toContain(plotlyScript("full"));
+  });
+
+  it("figureHtml ships x and y of 2,000+ points as base64 float32 blocks (the plotly JSON keeps plain arrays)", () => {
+    const v = scatterView(3000);
+    const html = figureHtml(v.figures[0]);
+    const blocks = JSON.parse(/var B=(\[.*?\]\]);/.exec(html)![1]) as [number, string, string][];
+    expect(blocks.map((b) => [b[0], b[1]])).toEqual([[0, "x"], [0, "y"]]);
+    const x = new Float32Array(new Uint8Array(Buffer.from(blocks[0][2], "base64")).buffer);
+    expect(Array.from(x)).toEqual(Array.from(Float32Array.from(v.figures[0].data[0].x as number[])));
+    expect(html).toContain('"x":[],"y":[]');
+    const mime = v.toBundle({ staticImages: false })[PLOTLY_MIME] as { data: { x: unknown }[] };
+    expect(Array.isArray(mime.data[0].x) && (mime.data[0].x as number[]).length).toBe(3000);
+    const small = figureHtml(scatterView(100).figures[0]);
+    expect(small).not.toContain("var B=");
+    expect(small).toContain('"x":[0,8.41');
+  });
+});
+
 describe("liveView", () => {
   it("throttles to one frame per window, keeps only the newest, and finishes with a final frame", () => {
     vi.useFakeTimers();

@@ -67,6 +67,34 @@ function imgTag(image: StaticImage, alt: string): string {
   return `<img class="embedlab-static" alt="${escapeHtml(alt)}" width="${image.width}" height="${image.height}" style="max-width:100%;height:auto" src="data:image/png;base64,${image.png.toString("base64")}">`;
 }
 
+/** Traces with at least this many points carry their coordinates as float32 blocks in the page. */
+const BLOCK_MIN = 2000;
+
+/**
+ * The figure for the page script: each trace's `x`, `y`, `z` of at least {@link BLOCK_MIN} finite
+ * numbers moves out of the JSON into a base64 float32 block (5.3 characters a number instead of
+ * ~8, and decoded into a typed array instead of parsed as a JavaScript literal); `blocks` lists
+ * `[trace, key, base64]`. Float32 keeps 7 significant digits: the projector rounds to 5 already.
+ */
+function withBlocks(figure: PlotlyFigure): { figure: PlotlyFigure; blocks: [number, string, string][] } {
+  const blocks: [number, string, string][] = [];
+  const data = figure.data.map((trace, t) => {
+    let out = trace;
+    for (const key of ["x", "y", "z"]) {
+      const v = trace[key];
+      if (!Array.isArray(v) || v.length < BLOCK_MIN || !v.every((e) => typeof e === "number" && Number.isFinite(e))) continue;
+      if (out === trace) out = { ...trace };
+      out[key] = [];
+      blocks.push([t, key, Buffer.from(new Float32Array(v as number[]).buffer).toString("base64")]);
+    }
+    return out;
+  });
+  return { figure: blocks.length ? { ...figure, data } : figure, blocks };
+}
+
+/** Page code: puts the float32 blocks back into the figure's traces (little-endian, as Node wrote them). */
+const BLOCKS_JS = `B.forEach(function(b){var s=atob(b[2]),u=new Uint8Array(s.length);for(var i=0;i<s.length;i++)u[i]=s.charCodeAt(i);fig.data[b[0]][b[1]]=new Float32Array(u.buffer);});`;
+
 /**
  * The HTML for one plotly figure: a sized `div` and a script that draws it once `window.Plotly`
  * exists (put there by `initNotebook()` or `saveHtml`). With `image`, the `div` starts out holding
@@ -76,6 +104,8 @@ function imgTag(image: StaticImage, alt: string): string {
  */
 export function figureHtml(figure: PlotlyFigure, image?: StaticImage | null): string {
   const json = scriptJson(figure);
+  const packed = withBlocks(figure);
+  const pageJson = packed.blocks.length ? scriptJson(packed.figure) : json;
   // Content hash + how often this content was drawn: unique in a page, and the same ids on every run
   // (a process-wide counter would shift with the number of throttled live frames, which is timing).
   const hash = fnv1a(json);
@@ -94,7 +124,8 @@ export function figureHtml(figure: PlotlyFigure, image?: StaticImage | null): st
     : "";
   return (
     `<div id="${id}" class="embedlab-figure" style="width:100%;min-height:${image ? 0 : height}px">${inner}</div>\n` +
-    `<script type="text/javascript">(function(){var id=${JSON.stringify(id)},fig=${json},t0=Date.now();` +
+    `<script type="text/javascript">(function(){var id=${JSON.stringify(id)},fig=${pageJson},t0=Date.now();` +
+    (packed.blocks.length ? `var B=${scriptJson(packed.blocks)};${BLOCKS_JS}` : "") +
     `function draw(){var el=document.getElementById(id);if(!el)return;var P=window.Plotly;` +
     `if(P&&P.newPlot){el.innerHTML="";el.style.minHeight="${height}px";${glFallback}P.newPlot(el,fig.data,fig.layout,fig.config||{responsive:true,displaylogo:false});return;}` +
     `if(Date.now()-t0>${PLOTLY_WAIT_MS}){var img=el.querySelector("img.embedlab-static");el.innerHTML='<div class="embedlab-missing">embedlab: plotly.js is not loaded in this page: run initNotebook() first (or open the notebook trusted).</div>';if(img)el.appendChild(img);return;}` +

@@ -5,7 +5,7 @@ import { mkdirSync, renameSync, writeFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { validate } from "@embedlab/core";
 import { escapeHtml } from "./html";
-import { plotlyScript } from "./initNotebook";
+import { GL2D_TRACE_TYPES, plotlyScript } from "./initNotebook";
 import { toBundle } from "./show";
 import { View } from "./View";
 
@@ -33,6 +33,8 @@ export function saveHtml(views: View | unknown[], file: string, options: SaveHtm
   checkKeys(fn, options, ["title"]);
   const list = Array.isArray(views) ? views : [views];
   if (list.length === 0) throw typeError(fn, "views", "a view or a non-empty array of views", views);
+  const figures = list.flatMap((v) => (v instanceof View ? v.figures : [null]));
+  const gl2d = figures.length > 0 && figures.every((f) => f !== null && f.data.every((t) => GL2D_TRACE_TYPES.includes(String(t.type ?? "scatter"))));
   const body = list.map((v, i) => {
     const b = toBundle(v);
     if (typeof b["text/html"] === "string") return `<section id="view-${i + 1}">${b["text/html"]}</section>`;
@@ -43,7 +45,7 @@ export function saveHtml(views: View | unknown[], file: string, options: SaveHtm
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{max-width:1100px;margin:24px auto;padding:0 16px;font:14px/1.45 -apple-system,Segoe UI,Helvetica,Arial,sans-serif}section{margin:0 0 28px}</style>
-${plotlyScript()}
+${plotlyScript(gl2d ? "gl2d" : "full")}
 </head><body>
 <h1>${escapeHtml(title)}</h1>
 ${body.join("\n")}

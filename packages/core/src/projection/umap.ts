@@ -1,6 +1,7 @@
 /**
  * UMAP (McInnes, Healy & Melville, 2018), as umap-learn's `UMAP(n_neighbors, min_dist)` computes it,
- * on flat typed arrays: the fuzzy simplicial set over exact nearest neighbours (smooth kNN
+ * on flat typed arrays: the fuzzy simplicial set over the nearest neighbours (exact up to 4,096
+ * points, NN-descent above, as umap-learn chooses; see nnDescent.ts) (smooth kNN
  * distances: ρ_i the nearest distance, σ_i so the memberships sum to log₂ k), the fuzzy union
  * A + Aᵀ − A∘Aᵀ, then stochastic gradient descent on the edges with negative sampling (5 per
  * edge), curve parameters a, b fitted to `minDist`. Initialised from the scaled PCA instead of
@@ -9,6 +10,8 @@
 import { checkInt, checkKeys, checkNumber, checkOneOf, rangeError, typeError } from "../validate";
 import { mulberry32 } from "../backend/seed";
 import { neighborSteps, type Neighbors } from "./nearestNeighbors";
+import { nnDescentSettings, nnDescentSteps } from "./nnDescent";
+import { LayoutGradient } from "./layoutGradient";
 import { pcaOfPoints } from "./pca";
 import { toPoints, type Points, type PointsInput, type ProjectionProgress } from "./points";
 import { Projection } from "./Projection";
@@ -26,15 +29,24 @@ export interface UmapOptions {
   spread?: number;
   /** Optimisation epochs. Defaults to `500` up to 10,000 points, else `200` (umap-learn's). */
   nEpochs?: number;
-  /** Seed of the negative sampling. Defaults to `42`. */
+  /** Seed of the negative sampling (and of NN-descent). Defaults to `42`. */
   seed?: number;
+  /**
+   * How the neighbour graph is found: `"exact"` (a full O(N² D) scan), `"nndescent"` (approximate,
+   * seeded; core's `nnDescent` with its defaults) or `"auto"`: exact up to {@link UMAP_EXACT_MAX}
+   * points, NN-descent above (umap-learn's rule). Defaults to `"auto"`.
+   */
+  neighbors?: "auto" | "exact" | "nndescent";
   /** Called after each chunk of work. Defaults to none. */
   onProgress?: (p: ProjectionProgress) => void;
 }
 
+/** Up to this many points, `umap`'s `neighbors: "auto"` scans exactly (umap-learn's threshold, 4,096). */
+export const UMAP_EXACT_MAX = 4096;
+
 /** What {@link umap} returns: the coordinates and the neighbour graph used. */
 export class UmapProjection extends Projection {
-  /** The exact nearest neighbours (k = nNeighbors − 1, the point itself not listed). */
+  /** The nearest neighbours used (k = nNeighbors − 1, the point itself not listed; approximate when NN-descent found them). */
   readonly neighbors: Neighbors;
   constructor(coordinates: Float64Array, n: number, dims: number, neighbors: Neighbors) {
     super(coordinates, n, dims);
@@ -79,11 +91,12 @@ interface Settings {
   spread: number;
   nEpochs: number;
   seed: number;
+  exact: boolean;
   onProgress?: (p: ProjectionProgress) => void;
 }
 
 function settings(fn: string, p: Points, options: UmapOptions): Settings {
-  checkKeys(fn, options, ["dims", "nNeighbors", "minDist", "spread", "nEpochs", "seed", "onProgress"]);
+  checkKeys(fn, options, ["dims", "nNeighbors", "minDist", "spread", "nEpochs", "seed", "neighbors", "onProgress"]);
   const n = p.n;
   if (n < 4) throw rangeError(fn, "x", "at least 4 points", `${n} points`);
   if (p.d < 1) throw rangeError(fn, "x", "points with at least one dimension", "0 columns");
@@ -94,8 +107,10 @@ function settings(fn: string, p: Points, options: UmapOptions): Settings {
   if (minDist > spread) throw rangeError(fn, "options.minDist", `a number <= spread (${spread})`, minDist);
   const nEpochs = options.nEpochs === undefined ? (n <= 10000 ? 500 : 200) : checkInt(fn, "options.nEpochs", options.nEpochs, 1);
   const seed = options.seed === undefined ? 42 : checkInt(fn, "options.seed", options.seed, 0, 2 ** 32 - 1);
+  const how = options.neighbors === undefined ? "auto" : checkOneOf(fn, "options.neighbors", options.neighbors, ["auto", "exact", "nndescent"] as const);
+  const exact = how === "exact" || (how === "auto" && n <= UMAP_EXACT_MAX);
   if (options.onProgress !== undefined && typeof options.onProgress !== "function") throw typeError(fn, "options.onProgress", "a function", options.onProgress);
-  return { dims, nNeighbors, minDist, spread, nEpochs, seed, onProgress: options.onProgress };
+  return { dims, nNeighbors, minDist, spread, nEpochs, seed, exact, onProgress: options.onProgress };
 }
 
 /** The fuzzy simplicial set as directed edges (both directions of each symmetric pair). */
@@ -172,9 +187,9 @@ function fuzzyGraph(nb: Neighbors, n: number, nNeighbors: number): { head: Int32
 }
 
 /** One epoch of the 2-D layout, unrolled (the common case): the same updates as the general loop. */
-function epoch2(y: Float64Array, n: number, m: number, epoch: number, alpha: number, eh: Int32Array, et: Int32Array, eps: Float64Array, nextSample: Float64Array, epsNeg: Float64Array, nextNeg: Float64Array, a: number, b: number, rand: () => number): void {
-  const ab2 = -2 * a * b;
-  const b2 = 2 * b;
+function epoch2(y: Float64Array, n: number, m: number, epoch: number, alpha: number, eh: Int32Array, et: Int32Array, eps: Float64Array, nextSample: Float64Array, epsNeg: Float64Array, nextNeg: Float64Array, g: LayoutGradient, rand: () => number): void {
+  const { attract, repel } = g;
+  const lo = LayoutGradient.D_MIN, hi = LayoutGradient.D_MAX, steps = LayoutGradient.STEPS_PER_UNIT;
   for (let q = 0; q < m; q++) {
     if (nextSample[q] > epoch) continue;
     const i = 2 * eh[q], j = 2 * et[q];
@@ -182,8 +197,13 @@ function epoch2(y: Float64Array, n: number, m: number, epoch: number, alpha: num
     const dx = yi0 - y[j], dy = yi1 - y[j + 1];
     const d2 = dx * dx + dy * dy;
     if (d2 > 0) {
-      const pw = Math.exp(b * Math.log(d2));
-      const coeff = (ab2 * (pw / d2)) / (a * pw + 1);
+      // g.attraction(d2), inlined
+      const dd = Math.sqrt(d2);
+      let coeff: number;
+      if (dd >= lo && dd < hi) {
+        const u = dd * steps, t = u | 0;
+        coeff = attract[t] + (u - t) * (attract[t + 1] - attract[t]);
+      } else coeff = g.attractExact(d2);
       let gx = coeff * dx, gy = coeff * dy;
       gx = (gx > 4 ? 4 : gx < -4 ? -4 : gx) * alpha;
       gy = (gy > 4 ? 4 : gy < -4 ? -4 : gy) * alpha;
@@ -200,7 +220,13 @@ function epoch2(y: Float64Array, n: number, m: number, epoch: number, alpha: num
       const ex = yi0 - y[o], ey = yi1 - y[o + 1];
       const e2 = ex * ex + ey * ey;
       if (e2 > 0) {
-        const coeff = b2 / ((0.001 + e2) * (a * Math.exp(b * Math.log(e2)) + 1));
+        // g.repulsion(e2), inlined
+        const dd = Math.sqrt(e2);
+        let coeff: number;
+        if (dd >= lo && dd < hi) {
+          const u = dd * steps, c = u | 0;
+          coeff = repel[c] + (u - c) * (repel[c + 1] - repel[c]);
+        } else coeff = g.repelExact(e2);
         const gx = coeff * ex, gy = coeff * ey;
         yi0 += (gx > 4 ? 4 : gx < -4 ? -4 : gx) * alpha;
         yi1 += (gy > 4 ? 4 : gy < -4 ? -4 : gy) * alpha;
@@ -219,10 +245,12 @@ function* umapSteps(p: Points, s: Settings): Steps<UmapProjection> {
   const { n, d } = p;
   const { dims, nEpochs, onProgress } = s;
   const k = s.nNeighbors - 1;
-  const scanCost = n * n * d;
+  // rough cost model for the progress fraction (multiply-adds): the exact scan N²·D, NN-descent
+  // ~ N·(k + 10)²·D per round for ~5 rounds, an epoch ~ 2·N·k edges × 6 pairs × ~10
+  const scanCost = s.exact ? n * n * d : 5 * n * (k + 10) ** 2 * d;
   const epochCost = nEpochs * n * k * 2 * 6 * 10;
   const knnShare = scanCost / (scanCost + epochCost);
-  const nb = yield* neighborSteps(p, k, onProgress, [0, knnShare]);
+  const nb = s.exact ? yield* neighborSteps(p, k, onProgress, [0, knnShare]) : yield* nnDescentSteps(p, k, nnDescentSettings("umap", n, k, { seed: s.seed }), onProgress, [0, knnShare]);
   const { head, tail, weight } = fuzzyGraph(nb, n, s.nNeighbors);
   onProgress?.({ stage: "affinities", done: n, total: n, fraction: knnShare });
   yield "the fuzzy graph";
@@ -254,20 +282,19 @@ function* umapSteps(p: Points, s: Settings): Steps<UmapProjection> {
     nextNeg[q] = epsNeg[q];
   }
   const { a, b } = fitAB(s.minDist, s.spread);
-  const gamma = 1;
+  const grad = new LayoutGradient(a, b);
   const clip = (v: number) => (v > 4 ? 4 : v < -4 ? -4 : v);
   for (let epoch = 0; epoch < nEpochs; epoch++) {
     const alpha = 1 - epoch / nEpochs;
     if (dims === 2) {
-      epoch2(y, n, m, epoch, alpha, eh, et, eps, nextSample, epsNeg, nextNeg, a, b, rand);
+      epoch2(y, n, m, epoch, alpha, eh, et, eps, nextSample, epsNeg, nextNeg, grad, rand);
     } else for (let q = 0; q < m; q++) {
       if (nextSample[q] > epoch) continue;
       const i = eh[q] * dims, j = et[q] * dims;
       let d2 = 0;
       for (let c = 0; c < dims; c++) d2 += (y[i + c] - y[j + c]) ** 2;
       if (d2 > 0) {
-        const pw = Math.pow(d2, b);
-        const coeff = (-2 * a * b * (pw / d2)) / (a * pw + 1);
+        const coeff = grad.attraction(d2);
         for (let c = 0; c < dims; c++) {
           const g = clip(coeff * (y[i + c] - y[j + c])) * alpha;
           y[i + c] += g;
@@ -282,7 +309,7 @@ function* umapSteps(p: Points, s: Settings): Steps<UmapProjection> {
         let e2 = 0;
         for (let c = 0; c < dims; c++) e2 += (y[i + c] - y[o + c]) ** 2;
         if (e2 > 0) {
-          const coeff = (2 * gamma * b) / ((0.001 + e2) * (a * Math.pow(e2, b) + 1));
+          const coeff = grad.repulsion(e2);
           for (let c = 0; c < dims; c++) y[i + c] += clip(coeff * (y[i + c] - y[o + c])) * alpha;
         } else {
           for (let c = 0; c < dims; c++) y[i + c] += 4 * alpha;
@@ -304,7 +331,8 @@ function* umapSteps(p: Points, s: Settings): Steps<UmapProjection> {
  * ~50 ms, reports `onProgress`, stops with `InterruptedError` on a kernel interrupt. Seeded:
  * the same input and options give the same coordinates.
  *
- * N < 4 and NaN / ±Infinity entries throw `RangeError`; duplicate rows are allowed.
+ * N < 4 and NaN / ±Infinity entries throw `RangeError`; duplicate rows are allowed. Above 4,096
+ * points the neighbours come from NN-descent (`neighbors: "exact"` forces the full scan).
  *
  * **Input shape:** `[N, D]`. **Output:** a {@link UmapProjection}, `coordinates` `[N, dims]`.
  *

@@ -41,19 +41,21 @@ export interface SearchData {
   perm: string | null;
 }
 
-// The page side. Finds the figure of the same view once plotly has drawn it, reads the coordinates
-// back from its traces, and on each keystroke restyles one added "search" trace (open circles: the
+// The page side. Finds the figure of the same view once plotly has drawn it; on the first search
+// (not before: nothing of it delays the drawing) decodes the neighbour lists and reads the
+// coordinates back from the figure's traces; on each keystroke restyles one added "search" trace (open circles: the
 // points keep their colour) and lists up to 10 matches with their neighbours. It records the last
 // search on the element (data-matches, data-first) for tests.
 const PAGE_SCRIPT = `function dec(b){var s=atob(b),n=s.length/3,o=new Int32Array(n);for(var i=0;i<n;i++)o[i]=s.charCodeAt(3*i)|s.charCodeAt(3*i+1)<<8|s.charCodeAt(3*i+2)<<16;return o;}
 function esc(s){return String(s).replace(/[&<>"']/g,function(c){return{"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c];});}
-var nbr=D.nbr?dec(D.nbr):null,perm=D.perm?dec(D.perm):null,t0=Date.now();
+var t0=Date.now();
 function wait(){var root=document.getElementById(id);if(!root)return;var v=root.closest(".embedlab-view"),fig=v&&v.querySelector(".embedlab-figure");
 if(!fig||!fig.data||!window.Plotly){if(Date.now()-t0<120000)setTimeout(wait,100);return;}init(root,fig);}
-function init(root,fig){var n=D.labels.length,X=new Float64Array(n),Y=new Float64Array(n),Z=null,p=0,lower=D.labels.map(function(l){return l.toLowerCase();});
-for(var t=0;t<D.traces;t++){var tr=fig.data[t];if(tr.z&&!Z)Z=new Float64Array(n);for(var j=0;j<tr.x.length;j++,p++){var i=perm?perm[p]:p;X[i]=tr.x[j];Y[i]=tr.y[j];if(Z)Z[i]=tr.z[j];}}
-var input=root.querySelector("input"),out=root.querySelector(".embedlab-search-results"),count=root.querySelector(".embedlab-search-count"),hl=-1;
-function search(q){q=q.trim().toLowerCase();var hits=[],exact=[];if(q)for(var i=0;i<n;i++){if(lower[i]===q)exact.push(i);else if(lower[i].indexOf(q)>=0&&hits.length<500)hits.push(i);}
+function init(root,fig){var n=D.labels.length,X,Y,Z=null,lower,nbr,hl=-1,indexed=false;
+function index(){if(indexed)return;indexed=true;var perm=D.perm?dec(D.perm):null,p=0;X=new Float64Array(n);Y=new Float64Array(n);nbr=D.nbr?dec(D.nbr):null;lower=D.labels.map(function(l){return l.toLowerCase();});
+for(var t=0;t<D.traces;t++){var tr=fig.data[t];if(tr.z&&!Z)Z=new Float64Array(n);for(var j=0;j<tr.x.length;j++,p++){var i=perm?perm[p]:p;X[i]=tr.x[j];Y[i]=tr.y[j];if(Z)Z[i]=tr.z[j];}}}
+var input=root.querySelector("input"),out=root.querySelector(".embedlab-search-results"),count=root.querySelector(".embedlab-search-count");
+function search(q){index();q=q.trim().toLowerCase();var hits=[],exact=[];if(q)for(var i=0;i<n;i++){if(lower[i]===q)exact.push(i);else if(lower[i].indexOf(q)>=0&&hits.length<500)hits.push(i);}
 hits=exact.concat(hits);var tr={x:[hits.map(function(i){return X[i];})],y:[hits.map(function(i){return Y[i];})],text:[hits.map(function(i){return D.labels[i];})]};if(Z)tr.z=[hits.map(function(i){return Z[i];})];
 if(hl<0){var t={type:fig.data[0].type,mode:"markers+text",name:"search",textposition:"top center",hoverinfo:"skip",showlegend:false,marker:{symbol:"circle-open",size:16,color:"#111",line:{width:2,color:"#111"}},textfont:{color:"#111"},x:tr.x[0],y:tr.y[0],text:tr.text[0]};if(Z)t.z=tr.z[0];window.Plotly.addTraces(fig,t);hl=fig.data.length-1;}else window.Plotly.restyle(fig,tr,[hl]);
 count.textContent=q?hits.length+(hits.length===1?" match":" matches"):"";
