@@ -43,13 +43,13 @@ const UI = {
   en: {
     htmlLang: "en", book: "embedlab — encodings and embeddings, hands on", contents: "On this page", chapters: "Chapters",
     prev: "Previous", next: "Next", other: "中文", otherTitle: "这一章的中文版", home: "All chapters",
-    intro: "Eight walkthroughs that run in Jupyter on the embedlab TypeScript kernel, shown here with their outputs.",
+    intro: "The walkthroughs of embedlab, notebooks that run in Jupyter on its TypeScript kernel, shown here with their outputs.",
     showCode: "Show the code", solution: "Solution",
   },
   zh: {
     htmlLang: "zh-Hans", book: "embedlab —— 动手学编码与嵌入", contents: "本页目录", chapters: "章节",
     prev: "上一章", next: "下一章", other: "English", otherTitle: "This chapter in English", home: "全部章节",
-    intro: "八个在 Jupyter（embedlab TypeScript 内核）中运行的教程，这里连同运行结果一起呈现。",
+    intro: "embedlab 的教程是在 Jupyter（embedlab TypeScript 内核）中运行的笔记本，这里连同运行结果一起呈现。",
     showCode: "显示代码", solution: "解答",
   },
 };
@@ -239,7 +239,7 @@ function chapterPage({ lang, files, index, source, executed, ctx }) {
     else if (cell.cell_type === "code") cells.push(renderCodeCell(cell, executedCode[k++], ctx, ui));
   }
   const body = cells.join("\n");
-  const title = titleOf(source);
+  const title = ctx.titles[lang][index];
   const other = LANGS.find((l) => l !== lang);
   const toc = r.headings.map((h) => `<li class="toc-h${h.level}"><a href="#${h.id}">${h.html}</a></li>`).join("");
   const chapters = files.map((g, i) => `<li${i === index ? ' class="current"' : ""}><a href="${pageName(g)}">${escapeHtml(ctx.titles[lang][i])}</a></li>`).join("");
@@ -345,7 +345,7 @@ body.index{max-width:860px;margin:0 auto;padding:20px}
 .lang-switch{display:flex;gap:8px;justify-content:flex-end}
 .lang-switch a{border:1px solid var(--line);border-radius:4px;padding:2px 12px}
 .lang-switch a.active{background:var(--accent);color:#fff;border-color:var(--accent)}
-.chapter-list li{margin:12px 0}.chapter-list li>a{font-weight:600;font-size:18px}.chapter-list p{margin:2px 0;color:var(--muted)}
+.chapter-list{list-style:none;padding:0}.chapter-list li{margin:12px 0}.chapter-list li>a{font-weight:600;font-size:18px}.chapter-list p{margin:2px 0;color:var(--muted)}
 @media (max-width:900px){.layout{display:block}.sidebar{position:static;max-height:none;border-right:0;border-bottom:1px solid var(--line)}main{padding:12px 16px}}
 `;
 
@@ -400,7 +400,7 @@ export function buildBook({ outDir = BOOK_DIR, execute = true, log = () => {}, f
   let ids = 0;
   const describer = markdownRenderer();
   const ctx = {
-    titles: { en: notebooks.en.map((n) => titleOf(n.source)), zh: notebooks.zh.map((n) => titleOf(n.source)) },
+    titles: Object.fromEntries(LANGS.map((l) => [l, files.map((f, i) => titleOf(notebooks[l][i].source) || titleOf(notebooks.en[i].source) || stem(f))])),
     describe: (lang, f) => describer.renderInline(CHAPTERS[stem(f)][lang]),
     nextId: () => ++ids,
     image(b64) {

@@ -25,11 +25,12 @@ describe("the book's markdown", () => {
     expect(html).not.toMatch(/<em>model/); // the underscores inside math are not emphasis
   });
 
-  it("keeps <details> folded, with markdown, code and math inside it", () => {
-    const { html } = md("<details>\n<summary>Solution</summary>\n\n```ts\nconst x = 1;\n```\n\nSo $x = 1$.\n\n</details>\n");
-    const inner = /<details>([\s\S]*)<\/details>/.exec(html)?.[1] ?? "";
+  it("keeps <details> folded, with markdown, code and math inside it (the walkthroughs' Solutions)", () => {
+    const { html } = md("## Solutions\n\n<details><summary>Solution 02.1</summary>\n\n```ts\nconst x = 1;\n```\n\nSo $x = 1$.\n\n</details>\n\n<details><summary>Solution 02.2</summary>\n\nTwo.\n\n</details>\n");
+    expect(html.match(/<details>/g)).toHaveLength(2);
+    const inner = /<details>([\s\S]*?)<\/details>/.exec(html)?.[1] ?? "";
     expect(html).not.toMatch(/<details[^>]*\bopen\b/);
-    expect(inner).toMatch(/<summary>Solution<\/summary>/);
+    expect(inner).toMatch(/<summary>Solution 02\.1<\/summary>/);
     expect(inner).toMatch(/<pre><code class="language-ts"><span class="hljs-keyword">const<\/span> x =/);
     expect(inner).toMatch(/<span class="katex">/);
   });

@@ -9,10 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 // @ts-expect-error: plain ESM script without types
 import { runNotebook } from "../../scripts/run-notebooks.mjs";
-import { htmlFiles, inspectPage, launchForBook, type PageReport } from "../book/browse";
+import { htmlFiles, inspectPage, launchForBook, serveStatic, type PageReport } from "../book/browse";
 
 const root = join(__dirname, "../..");
 const dir = join(root, "notebooks");
@@ -201,8 +202,8 @@ describe("the book (build/book/)", () => {
     const r = spawnSync(process.execPath, [join(root, "scripts/start.mjs"), "--no-setup", "--book", "--no-execute"], { cwd: root, encoding: "utf8" });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^book: 17 pages in [\\d.]+ s \\(0 notebooks executed, ${2 * all.length} reused\\)$`, "m"));
-    expect(r.stdout).toContain(`book: open file://${join(bookDir, "index.html")}`);
+    expect(r.stdout).toMatch(new RegExp(`^book: ${1 + 2 * all.length} pages in [\\d.]+ s \\(0 notebooks executed, ${2 * all.length} reused\\)$`, "m"));
+    expect(r.stdout).toContain(`book: open ${pathToFileURL(join(bookDir, "index.html")).href}`);
     expect(r.stdout).toMatch(/python3 -m http\.server --directory build\/book 8000/);
     expect(pages()).toEqual(["en", "zh"].flatMap((l) => all.map((f) => `${l}/${f.replace(".ipynb", ".html")}`)).concat("index.html").sort());
     // one copy of plotly.js, loaded by the pages that draw figures; none inlined
@@ -255,7 +256,7 @@ describe("the book (build/book/)", () => {
     expect(html).toContain(chapters["02-positional-encoding"].zh);
     const p = await browser.newPage();
     try {
-      await p.goto(`${new URL(`file://${join(bookDir, "index.html")}`).href}#zh`);
+      await p.goto(`${pathToFileURL(join(bookDir, "index.html")).href}#zh`);
       expect(await p.$eval("section#zh", (s) => (s as HTMLElement).hidden)).toBe(false);
       expect(await p.$eval("section#en", (s) => (s as HTMLElement).hidden)).toBe(true);
       await p.click('.lang-switch a[data-lang="en"]');
@@ -266,4 +267,24 @@ describe("the book (build/book/)", () => {
       await p.close();
     }
   }, 60_000);
+
+  it("works from a static server too: the index, then a chapter through its link, without errors, figures drawn", async () => {
+    const { server, url } = await serveStatic(bookDir);
+    const p = await browser.newPage();
+    const errors: string[] = [];
+    p.on("pageerror", (e) => errors.push(e.message));
+    p.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    try {
+      await p.goto(`${url}#zh`);
+      await Promise.all([p.waitForEvent("load", { timeout: 180_000 }), p.click('section#zh a[href="zh/02-positional-encoding.html"]')]);
+      expect(p.url()).toBe(`${url}zh/02-positional-encoding.html`);
+      await p.waitForFunction(() => [...document.querySelectorAll(".embedlab-figure")].every((el) => el.querySelector("svg.main-svg")), null, { timeout: 120_000 });
+      expect(await p.$$eval(".embedlab-figure svg.main-svg", (s) => s.length)).toBeGreaterThan(0);
+      expect(await p.$eval("a.other-lang", (a) => (a as HTMLAnchorElement).href)).toBe(`${url}en/02-positional-encoding.html`);
+      expect(errors).toEqual([]);
+    } finally {
+      await p.close();
+      server.close();
+    }
+  }, 300_000);
 });
