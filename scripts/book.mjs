@@ -7,7 +7,7 @@
 // zh/ with one page per walkthrough (prose, code, outputs: text, HTML tables, images, interactive
 // plotly figures), a table of contents per page, previous / next, a link to the same page in the
 // other language; one shared plotly.min.js (the notebooks' first cell inlines 4.8 MB of it, which is
-// stripped here), KaTeX's CSS and fonts for the math (rendered here, no script), and img/ with every
+// stripped here), KaTeX's CSS with its fonts for the math (rendered here, no script), and img/ with every
 // figure's static PNG (named by its content, so pages stay small). Opens from file:// and from any
 // static server: every link is relative.
 //
@@ -352,10 +352,10 @@ body.index{max-width:860px;margin:0 auto;padding:20px}
 // ---------------------------------------------------------------- build
 
 /**
- * Builds the book into `outDir` (replacing what was there). Executes the notebooks whose executed
- * copy is missing or stale (see staleReason) unless `execute` is false, in which case that is an
- * error. `files` (default: every walkthrough) picks the chapters. Returns { outDir, pages, executed, reused }: pages are paths, executed and reused
- * "en/NN-name.ipynb"-style labels.
+ * Builds the book into `outDir` (replacing what an earlier build wrote there). Executes the
+ * notebooks whose executed copy is missing or stale (see staleReason) unless `execute` is false, in
+ * which case that is an error. `files` (default: every walkthrough) picks the chapters. Returns
+ * { outDir, pages, executed, reused }: pages are paths, executed and reused "en/NN-name.ipynb" labels.
  */
 export function buildBook({ outDir = BOOK_DIR, execute = true, log = () => {}, files = sources() } = {}) {
   const missingLines = files.filter((f) => !CHAPTERS[stem(f)]);
@@ -394,7 +394,8 @@ export function buildBook({ outDir = BOOK_DIR, execute = true, log = () => {}, f
   }
   if (stale.length) throw new Error(`book: these executed notebooks are missing or stale (run without --no-execute to execute them):\n  ${stale.join("\n  ")}`);
 
-  rmSync(outDir, { recursive: true, force: true });
+  // replace what an earlier build wrote, nothing else (--out may name a folder with other files)
+  for (const p of ["en", "zh", "img", "katex", "index.html", "book.css", "plotly.min.js"]) rmSync(join(outDir, p), { recursive: true, force: true });
   for (const d of ["en", "zh", "img", "katex"]) mkdirSync(join(outDir, d), { recursive: true });
   const images = new Set();
   let ids = 0;
@@ -424,12 +425,14 @@ export function buildBook({ outDir = BOOK_DIR, execute = true, log = () => {}, f
   writeFileSync(join(outDir, "index.html"), indexPage(files, ctx));
   pages.unshift(join(outDir, "index.html"));
   copyFileSync(require.resolve("plotly.js-dist-min/plotly.min.js", { paths: [join(root, "packages/display")] }), join(outDir, "plotly.min.js"));
+  // KaTeX's CSS with its woff2 fonts inlined: browsers that load fonts from file:// only next to or
+  // below the page (Firefox) would not load ../katex/fonts/ from en/ and zh/
   const katexDist = dirname(require.resolve("katex/dist/katex.min.css"));
-  copyFileSync(join(katexDist, "katex.min.css"), join(outDir, "katex/katex.min.css"));
-  mkdirSync(join(outDir, "katex/fonts"), { recursive: true });
-  for (const font of readdirSync(join(katexDist, "fonts"))) copyFileSync(join(katexDist, "fonts", font), join(outDir, "katex/fonts", font));
+  const katexCss = readFileSync(join(katexDist, "katex.min.css"), "utf8").replace(/src:url\(fonts\/([\w-]+)\.woff2\) format\("woff2"\)[^;}]*/g, (_, font) => `src:url(data:font/woff2;base64,${readFileSync(join(katexDist, "fonts", `${font}.woff2`)).toString("base64")}) format("woff2")`);
+  if (/url\(fonts\//.test(katexCss)) throw new Error("book: KaTeX's CSS names a font file this script does not inline; update scripts/book.mjs");
+  writeFileSync(join(outDir, "katex/katex.min.css"), katexCss);
   const hljsCss = readFileSync(require.resolve("highlight.js/styles/github.css"), "utf8");
-  writeFileSync(join(outDir, "book.css"), CSS + hljsCss);
+  writeFileSync(join(outDir, "book.css"), hljsCss + CSS);
   return { outDir, pages, executed, reused };
 }
 
