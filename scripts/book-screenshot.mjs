@@ -2,7 +2,8 @@
 // The README's picture of the book: a chapter of the Chinese edition in Chromium (Debian's, through
 // playwright-core), from build/book/ (`npm run book` first).
 //   node scripts/book-screenshot.mjs [page] [--out docs/book-zh.png] [--at "heading text"]
-// Defaults: zh/02-positional-encoding.html, scrolled so that the section on the formula is at the top.
+// Defaults: zh/02-positional-encoding.html of build/book/ (BOOK_DIR=DIR for another), scrolled to
+// the heading containing --at when given.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -14,7 +15,7 @@ const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) +
 const page = args.find((a, i) => !a.startsWith("--") && !["--out", "--at"].includes(args[i - 1])) ?? "zh/02-positional-encoding.html";
 const out = resolve(opt("--out", join(root, "docs/book-zh.png")));
 const at = opt("--at", null);
-const file = join(root, "build/book", page);
+const file = join(process.env.BOOK_DIR ?? join(root, "build/book"), page);
 if (!existsSync(file)) {
   console.error(`book-screenshot: no ${file}; run \`npm run book\` first`);
   process.exit(1);
