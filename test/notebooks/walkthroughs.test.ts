@@ -29,7 +29,8 @@ const text = (t: unknown) => (Array.isArray(t) ? t.join("") : typeof t === "stri
 
 /**
  * Per code cell, the numbers its outputs show, sorted: printed text, tables, figure data. Left out:
- * durations ("9.4 s", "120 ms", "3 秒"), the inlined plotly.js, images, element ids, and integers
+ * durations ("9.4 s", "120 ms", "3 秒") and their ratios ("137× longer", "耗时是 PCA 的 137 倍"),
+ * the inlined plotly.js, images, element ids, and integers
  * below 100 (labels such as "top-10" or "3 seeds" may be worded without them in Chinese). Sorted,
  * because a Chinese label may put its numbers in another order.
  */
@@ -46,6 +47,7 @@ function numbersByCell(nb: { cells: Cell[] }): string[][] {
       .replace(/data:[a-z]+\/[a-z+.-]+;base64,[A-Za-z0-9+/=]+/g, "")
       .replace(/\bembedlab-[a-z]+-[0-9a-z]+(?:-\d+)*/g, "")
       .replace(/\b\d+(?:\.\d+)? ?(?:ms|s)\b|\d+(?:\.\d+)? ?(?:毫秒|秒)/g, "")
+      .replace(/\d+(?:\.\d+)?× (?:longer|shorter|faster|slower)\b|\d+(?:\.\d+)? ?倍/g, "")
       .replace(/(\d),(?=\d{3}\b)/g, "$1");
     return [...cleaned.matchAll(/\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi)].map((m) => m[0]).filter((n) => /[.e]/i.test(n) || Number(n) >= 100).sort();
   });
