@@ -222,6 +222,7 @@ function head(title, depth, { plotly }) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${up}katex/katex.min.css">
 <link rel="stylesheet" href="${up}book.css">
 ${plotly ? `<script src="${up}plotly.min.js"></script>\n` : ""}</head>`;
