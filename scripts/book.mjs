@@ -452,7 +452,7 @@ function main(argv) {
   const t0 = Date.now();
   const { pages, executed, reused } = buildBook({ outDir, execute, log: (m) => console.log(m) });
   const index = join(outDir, "index.html");
-  console.log(`book: ${pages.length} pages in ${((Date.now() - t0) / 1000).toFixed(1)} s (${executed.length} notebooks executed, ${reused.length} reused)`);
+  console.log(`book: ${pages.length} pages in ${((Date.now() - t0) / 1000).toFixed(1)} s (${executed.length} notebook${executed.length === 1 ? "" : "s"} executed, ${reused.length} reused)`);
   console.log(`book: open ${pathToFileURL(index).href}`);
   console.log(`book: or serve it: python3 -m http.server --directory ${relative(process.cwd(), outDir) || "."} 8000   (then http://127.0.0.1:8000/)`);
   return 0;
