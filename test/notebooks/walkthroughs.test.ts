@@ -27,6 +27,14 @@ interface Output { output_type: string; name?: string; text?: string | string[];
 interface Cell { cell_type: string; source: string | string[]; outputs?: Output[] }
 const text = (t: unknown) => (Array.isArray(t) ? t.join("") : typeof t === "string" ? t : "");
 
+/** A base64 float32 block (how big figures carry their coordinates) as the numbers it holds. */
+function floats(b64: string): string {
+  const bytes = Buffer.from(b64, "base64");
+  const copy = new Uint8Array(bytes.length - (bytes.length % 4));
+  copy.set(bytes.subarray(0, copy.length));
+  return Array.from(new Float32Array(copy.buffer), (v) => v.toPrecision(7)).join(",");
+}
+
 /**
  * Per code cell, the numbers its outputs show, sorted: printed text, tables, figure data. Left out:
  * durations ("9.4 s", "120 ms", "3 秒") and their ratios ("137× longer", "耗时是 PCA 的 137 倍"),
@@ -45,6 +53,7 @@ function numbersByCell(nb: { cells: Cell[] }): string[][] {
     }).join("\n");
     const cleaned = shown
       .replace(/data:[a-z]+\/[a-z+.-]+;base64,[A-Za-z0-9+/=]+/g, "")
+      .replace(/"([A-Za-z0-9+/]{40,}={0,2})"/g, (_, b64: string) => floats(b64))   // big figures' float32 blocks
       .replace(/\bembedlab-[a-z]+-[0-9a-z]+(?:-\d+)*/g, "")
       .replace(/\b\d+(?:\.\d+)? ?(?:ms|s)\b|\d+(?:\.\d+)? ?(?:毫秒|秒)/g, "")
       .replace(/\d+(?:\.\d+)?× (?:longer|shorter|faster|slower)\b|\d+(?:\.\d+)? ?倍/g, "")
