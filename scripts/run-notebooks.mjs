@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // Executes notebooks headlessly through nbconvert on the embedlab (tslab) kernel and writes the
-// executed .ipynb and an .html export of each into build/notebooks/.
+// executed .ipynb and an .html export of each into build/notebooks/ (the Chinese editions,
+// notebooks/zh/*.ipynb, into build/notebooks/zh/).
 //
 //   node scripts/run-notebooks.mjs [--kernel NAME] [--out DIR] [--timeout S] a.ipynb ...
-//   (no notebook: every notebooks/*.ipynb)
+//   (no notebook: every notebooks/*.ipynb, the English editions)
+//
+// The kernel is the one the notebook names when that is "embedlab" or "embedlab-zh" (the same
+// kernel with EMBEDLAB_LANG=zh, named by notebooks/zh/), else "embedlab"; --kernel overrides it.
 //
 // A failing tslab cell only prints to stderr and nbconvert reports an empty error; so nbconvert runs
 // with --allow-errors (stop_on_error: false, which the embedlab kernel honours: the cells after a
@@ -15,6 +19,20 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { KERNEL_NAME, findPython, root } from "./lib.mjs";
+
+/** The kernels a notebook may name and get (any other name runs on "embedlab"). */
+export const KERNELS = [KERNEL_NAME, `${KERNEL_NAME}-zh`];
+
+/** The kernel a notebook runs on by default: the one its kernelspec names, if ours, else "embedlab". */
+export function kernelFor(nb) {
+  const name = nb?.metadata?.kernelspec?.name;
+  return KERNELS.includes(name) ? name : KERNEL_NAME;
+}
+
+/** Where an executed notebook goes by default: build/notebooks/, or build/notebooks/zh/ for a Chinese edition. */
+export function defaultOutDir(nb) {
+  return join(root, "build/notebooks", nb?.metadata?.embedlab?.edition === "zh" ? "zh" : "");
+}
 
 /** Thrown when a notebook's cell failed; `cell` is 1-based among all cells, as Jupyter shows them. */
 /** `otherFailures`: the cells after `cell` that failed too (the run goes on after a failure). */
@@ -56,13 +74,18 @@ export function findFailure(nb) {
 
 /**
  * Executes one notebook; returns the paths it wrote and the executed notebook.
+ * `kernel` defaults to the notebook's own (see kernelFor), `outDir` to build/notebooks/ or, for a
+ * Chinese edition, build/notebooks/zh/.
  * Throws NotebookError on a failed cell (after writing the outputs, so they can be read).
  */
-export function runNotebook(path, { outDir = join(root, "build/notebooks"), kernel = KERNEL_NAME, timeout = 600, env = {} } = {}) {
+export function runNotebook(path, { outDir, kernel, timeout = 600, env = {} } = {}) {
   const py = findPython();
   if (!py) throw new Error("run-notebooks: Jupyter's nbconvert is not installed; run `npm run setup` first");
   const src = resolve(path);
   if (!existsSync(src)) throw new Error(`run-notebooks: no notebook at ${src}`);
+  const source = JSON.parse(readFileSync(src, "utf8"));
+  kernel ??= kernelFor(source);
+  outDir ??= defaultOutDir(source);
   mkdirSync(outDir, { recursive: true });
   const name = basename(src, ".ipynb");
   const ipynb = join(outDir, `${name}.ipynb`);
@@ -85,8 +108,8 @@ export function runNotebook(path, { outDir = join(root, "build/notebooks"), kern
 }
 
 function main(argv) {
-  let outDir = join(root, "build/notebooks");
-  let kernel = KERNEL_NAME;
+  let outDir;
+  let kernel;
   let timeout = 600;
   const files = [];
   for (let i = 0; i < argv.length; i++) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Idempotent setup, quick when already done: npm packages, build, Jupyter, the embedlab kernelspec.
+// Idempotent setup, quick when already done: npm packages, build, Jupyter, the embedlab kernelspecs (en, zh).
 //   node scripts/setup.mjs [--quiet] [--browser]
 // --browser also makes sure Debian's Chromium is there (the browser tests need it).
 import { createHash } from "node:crypto";
@@ -86,15 +86,20 @@ if (!cjkFonts.some((f) => existsSync(f))) {
   }
 }
 
-// 4. The kernelspec "TypeScript (embedlab)", running this checkout's tslab: (re)installed whenever
-// the registered one differs from what this checkout would write (another clone may have replaced it).
+// 4. The kernelspecs "TypeScript (embedlab)" and "TypeScript (embedlab, 中文)" (embedlab-zh: the
+// same kernel with EMBEDLAB_LANG=zh, which notebooks/zh/ names), running this checkout's tslab:
+// (re)installed whenever a registered one differs from what this checkout would write (another
+// clone may have replaced it, or an older checkout registered only the English one).
 const cli = join(root, "packages/display/bin/embedlab.js");
-const wanted = JSON.parse(probe(process.execPath, [cli, "kernel", "spec"]).stdout || "null");
 const listed = probe(findPython(), ["-m", "jupyter_client.kernelspecapp", "list", "--json"], { env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: "1" } });
-const registered = listed.ok ? JSON.parse(listed.stdout).kernelspecs?.embedlab?.spec : undefined;
-if (!wanted) throw new Error("setup: `embedlab kernel spec` printed nothing");
-if (!registered || JSON.stringify(registered.argv) !== JSON.stringify(wanted.argv)) {
-  say('registering the Jupyter kernel "TypeScript (embedlab)"');
-  run(process.execPath, [cli, "kernel", "install", "--user"], { stdio: quiet ? "ignore" : "inherit" });
+const registered = listed.ok ? JSON.parse(listed.stdout).kernelspecs ?? {} : {};
+for (const [lang, name] of [["en", "embedlab"], ["zh", "embedlab-zh"]]) {
+  const wanted = JSON.parse(probe(process.execPath, [cli, "kernel", "spec", "--lang", lang]).stdout || "null");
+  if (!wanted) throw new Error(`setup: \`embedlab kernel spec --lang ${lang}\` printed nothing`);
+  const spec = registered[name]?.spec;
+  if (!spec || JSON.stringify(spec.argv) !== JSON.stringify(wanted.argv) || JSON.stringify(spec.env ?? {}) !== JSON.stringify(wanted.env)) {
+    say(`registering the Jupyter kernel "${wanted.display_name}"`);
+    run(process.execPath, [cli, "kernel", "install", "--user", "--lang", lang], { stdio: quiet ? "ignore" : "inherit" });
+  }
 }
 say("ready");

@@ -2,6 +2,8 @@
 // npm start: Jupyter on notebooks/ at 127.0.0.1 with the embedlab kernel (prints the URL).
 //   node scripts/start.mjs [--port N] [--no-setup]     (PORT=N works too; default 8888)
 // npm start -- --headless: execute every walkthrough into build/notebooks/*.html instead.
+// npm start -- --book: build the book (both editions) into build/book/ and print where to open it
+// (scripts/book.mjs: executes only the notebooks whose executed copy is missing or stale).
 //
 // Stopping: SIGINT (Ctrl-C), SIGTERM or SIGHUP stop Jupyter (and its kernels) and then this script,
 // with Jupyter's exit status; so does the end of `npm start` (whose shell drops the signal npm
@@ -34,13 +36,14 @@ export function runningServers(py = findPython()) {
 }
 
 function parseArgs(argv) {
-  const opts = { port: process.env.PORT ?? "8888", setup: true, headless: false, rest: [] };
+  const opts = { port: process.env.PORT ?? "8888", setup: true, headless: false, book: false, rest: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--port") opts.port = argv[++i];
     else if (a.startsWith("--port=")) opts.port = a.slice("--port=".length);
     else if (a === "--no-setup") opts.setup = false;
     else if (a === "--headless") opts.headless = true;
+    else if (a === "--book") opts.book = true;
     else opts.rest.push(a);
   }
   const port = Number(opts.port);
@@ -57,8 +60,9 @@ async function main() {
     const s = spawnSync(process.execPath, [join(root, "scripts/setup.mjs"), "--quiet"], { stdio: "inherit" });
     if (s.status !== 0) process.exit(s.status ?? 1);
   }
-  if (opts.headless) {
-    const child = spawn(process.execPath, [join(root, "scripts/run-notebooks.mjs"), ...opts.rest], { stdio: "inherit" });
+  if (opts.headless || opts.book) {
+    const script = opts.book ? "scripts/book.mjs" : "scripts/run-notebooks.mjs";
+    const child = spawn(process.execPath, [join(root, script), ...opts.rest], { stdio: "inherit" });
     forwardSignals(child);
     child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + 15 : 1)));
     return;

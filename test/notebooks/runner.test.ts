@@ -25,6 +25,14 @@ describe("scripts/run-notebooks", () => {
     expect(readFileSync(html, "utf8")).toMatch(/<html/);
   }, 180_000);
 
+  it("runs a notebook on the kernel it names: embedlab-zh sets EMBEDLAB_LANG=zh, so tr() picks the Chinese; --kernel overrides", () => {
+    const outputOf = (nb: { cells: { outputs?: { text?: string[] }[] }[] }) => (nb.cells[0].outputs ?? []).flatMap((o) => o.text ?? []).join("");
+    const zh = runNotebook(join(root, "test/fixtures/notebooks/zh-kernel.ipynb"), { outDir: out() });
+    expect(outputOf(zh.notebook)).toBe("zh zh 损失\n");
+    const en = runNotebook(join(root, "test/fixtures/notebooks/zh-kernel.ipynb"), { outDir: out(), kernel: "embedlab", env: { EMBEDLAB_LANG: "" } });
+    expect(outputOf(en.notebook)).toBe(" en loss\n");
+  }, 180_000);
+
   it("reports the failed cell's number and error text when a cell throws", () => {
     let err: unknown;
     try {

@@ -1,8 +1,13 @@
 #!/usr/bin/env node
-// embedlab CLI: registers the "TypeScript (embedlab)" Jupyter kernel.
+// embedlab CLI: registers the "TypeScript (embedlab)" Jupyter kernel and its Chinese twin.
 //
-//   embedlab kernel install [--user | --prefix DIR] [--name NAME]   write the kernelspec
-//   embedlab kernel spec                                            print the kernel.json it would write
+//   embedlab kernel install [--user | --prefix DIR] [--lang en|zh] [--name NAME]   write the kernelspec(s)
+//   embedlab kernel spec [--lang en|zh]                       print the kernel.json it would write
+//
+// Without --lang, install writes both: "embedlab" ("TypeScript (embedlab)") and "embedlab-zh"
+// ("TypeScript (embedlab, 中文)"), the same kernel with EMBEDLAB_LANG=zh, so that `tr()` in the
+// walkthroughs' code picks the Chinese labels (notebooks/zh/ names it). --name renames one kernel,
+// so it goes with one language (English when --lang is not given).
 //
 // The kernel is this checkout's own tslab (absolute paths to node and node_modules/tslab/bin/tslab),
 // started with `node --require <display>/dist/kernel/prelude.js`: the prelude awaits ready(),
@@ -16,25 +21,32 @@ const path = require("node:path");
 const PKG = path.resolve(__dirname, "..");
 const DEFAULT_NAME = "embedlab";
 const DISPLAY_NAME = "TypeScript (embedlab)";
+/** Per language: the default kernel name, its display name and the environment it adds. */
+const KERNELS = {
+  en: { name: DEFAULT_NAME, display_name: DISPLAY_NAME, env: {} },
+  zh: { name: "embedlab-zh", display_name: "TypeScript (embedlab, 中文)", env: { EMBEDLAB_LANG: "zh" } },
+};
 
-const USAGE = `usage: embedlab kernel install [--user | --prefix DIR] [--name NAME]
-       embedlab kernel spec [--name NAME]`;
+const USAGE = `usage: embedlab kernel install [--user | --prefix DIR] [--lang en|zh] [--name NAME]
+       embedlab kernel spec [--lang en|zh]`;
 
 function fail(message, code = 2) {
   process.stderr.write(`embedlab: ${message}\n${USAGE}\n`);
   process.exit(code);
 }
 
-/** The kernel.json for this checkout. */
-function kernelSpec() {
+/** The kernel.json for this checkout, for labels in `lang` ("en" or "zh"). */
+function kernelSpec(lang = "en") {
+  const kernel = KERNELS[lang];
+  if (!kernel) throw new RangeError(`kernelSpec: expected lang to be "en" or "zh", but got ${JSON.stringify(lang)}`);
   const tslabBin = path.join(path.dirname(require.resolve("tslab/package.json", { paths: [PKG] })), "bin", "tslab");
   const prelude = path.join(PKG, "dist", "kernel", "prelude.js");
   return {
     argv: [process.execPath, "--require", prelude, tslabBin, "kernel", "--config-path", "{connection_file}"],
-    display_name: DISPLAY_NAME,
+    display_name: kernel.display_name,
     language: "typescript",
     interrupt_mode: "signal",
-    env: { EMBEDLAB_KERNEL: "1" },
+    env: { EMBEDLAB_KERNEL: "1", ...kernel.env },
     metadata: { embedlab: { package: PKG, prelude, tslab: tslabBin } },
   };
 }
@@ -49,28 +61,35 @@ function userDataDir() {
 }
 
 function parse(args) {
-  const opts = { user: false, prefix: undefined, name: DEFAULT_NAME };
+  const opts = { user: false, prefix: undefined, name: undefined, lang: undefined };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--user") opts.user = true;
-    else if (a === "--prefix" || a === "--name") {
+    else if (a === "--prefix" || a === "--name" || a === "--lang") {
       const v = args[++i];
       if (v === undefined || v.startsWith("--")) fail(`${a} needs a value`);
-      if (a === "--prefix") opts.prefix = v;
-      else opts.name = v;
-    } else if (a.startsWith("--prefix=")) opts.prefix = a.slice("--prefix=".length);
-    else if (a.startsWith("--name=")) opts.name = a.slice("--name=".length);
-    else fail(`unknown argument ${JSON.stringify(a)}`);
+      opts[a.slice(2)] = v;
+    } else if (/^--(prefix|name|lang)=/.test(a)) {
+      const eq = a.indexOf("=");
+      opts[a.slice(2, eq)] = a.slice(eq + 1);
+    } else fail(`unknown argument ${JSON.stringify(a)}`);
   }
   if (opts.user && opts.prefix !== undefined) fail("--user and --prefix exclude each other");
-  if (!/^[A-Za-z0-9._-]+$/.test(opts.name)) fail(`--name must be letters, digits, ".", "_" or "-", but got ${JSON.stringify(opts.name)}`);
+  if (opts.name !== undefined && !/^[A-Za-z0-9._-]+$/.test(opts.name)) fail(`--name must be letters, digits, ".", "_" or "-", but got ${JSON.stringify(opts.name)}`);
+  if (opts.lang !== undefined && !(opts.lang in KERNELS)) fail(`--lang must be "en" or "zh", but got ${JSON.stringify(opts.lang)}`);
   return opts;
 }
 
+/** Installs the kernel(s) `opts` asks for (both languages when neither --lang nor --name is given); returns their directories. */
 function install(opts) {
-  const spec = kernelSpec();
+  const langs = opts.lang !== undefined ? [opts.lang] : opts.name !== undefined ? ["en"] : ["en", "zh"];
+  return langs.map((lang) => installOne(opts, lang, opts.name ?? KERNELS[lang].name));
+}
+
+function installOne(opts, lang, name) {
+  const spec = kernelSpec(lang);
   const base = opts.prefix !== undefined ? path.join(path.resolve(opts.prefix), "share", "jupyter") : userDataDir();
-  const dir = path.join(base, "kernels", opts.name);
+  const dir = path.join(base, "kernels", name);
   fs.mkdirSync(dir, { recursive: true });
   const tmp = path.join(dir, `kernel.json.${process.pid}.tmp`);
   fs.writeFileSync(tmp, JSON.stringify(spec, null, 1) + "\n");
@@ -78,7 +97,7 @@ function install(opts) {
   if (!fs.existsSync(spec.argv[2])) {
     process.stderr.write(`embedlab: note: ${spec.argv[2]} does not exist yet; build the display package (npm run build) before starting the kernel\n`);
   }
-  process.stdout.write(`embedlab: installed kernel "${spec.display_name}" (${opts.name}) in ${dir}\n`);
+  process.stdout.write(`embedlab: installed kernel "${spec.display_name}" (${name}) in ${dir}\n`);
   return dir;
 }
 
@@ -91,11 +110,11 @@ function main(argv) {
   if (group !== "kernel") fail(`unknown command ${JSON.stringify(group)}`);
   if (cmd === "install") install(parse(rest));
   else if (cmd === "spec") {
-    parse(rest);
-    process.stdout.write(JSON.stringify(kernelSpec(), null, 1) + "\n");
+    const opts = parse(rest);
+    process.stdout.write(JSON.stringify(kernelSpec(opts.lang ?? "en"), null, 1) + "\n");
   } else fail(`unknown kernel command ${JSON.stringify(cmd)}`);
   return 0;
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
-module.exports = { kernelSpec, userDataDir, install, DISPLAY_NAME, DEFAULT_NAME };
+module.exports = { kernelSpec, userDataDir, install, DISPLAY_NAME, DEFAULT_NAME, KERNELS };
