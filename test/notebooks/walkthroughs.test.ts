@@ -99,7 +99,7 @@ describe("the walkthroughs", () => {
         expect(readFileSync(html, "utf8")).toMatch(/<html/);
         // the first code cell ran ready(), which names the backend once
         expect(streamText(notebook)).toMatch(/^embedlab: backend /m);
-      }, 600_000);
+      }, 900_000);
     }
   }
 
