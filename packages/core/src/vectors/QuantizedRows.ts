@@ -12,8 +12,10 @@
  * Without SIMD (or past 4 GB, or with `EMBEDLAB_VECTORS_SIMD=0`) every row is scored exactly in
  * JavaScript: the same numbers, slower.
  */
+import type { Dots8Fn } from "./parallelScan";
 import { MAX_WASM_BYTES, PAGE, WASM, compileOnce, moduleBytes, op, simdDisabled } from "./wasmBytes";
 import { topK } from "./UnitRows";
+import { CONTROL_BYTES, PARALLEL_MIN_ROWS, ParallelScan, threadsAvailable } from "./parallelScan";
 
 /** Rows per iteration of the scan: four rows share each load of the query. */
 const GROUP = 4;
@@ -24,7 +26,7 @@ const GROUP = 4;
  * Each 16-byte load is widened to two i16x8 and multiplied-and-added pairwise into i32 lanes
  * (i32x4.dot_i16x8_s); four rows per iteration share the two query loads.
  */
-const simdModule = compileOnce(() => {
+function dots8Bytes(shared: boolean): Uint8Array {
   const { get, set, tee, i32, simd, load, zero, loop, add, shl, ltU, eqz, brIf0 } = op;
   const extendLow = simd(135); // i16x8.extend_low_i8x16_s
   const extendHigh = simd(136); // i16x8.extend_high_i8x16_s
@@ -71,10 +73,11 @@ const simdModule = compileOnce(() => {
       ...get(6), ...i32(GROUP), add, ...tee(6), ...get(1), ltU, ...brIf0, // r += 4 while r < rows
     ]),
   ];
-  return moduleBytes([{ name: "dots8", params: 6, locals: [[6, 0x7f], [7, 0x7b]], code }]);
-});
-
-type Dots8Fn = (mat8: number, rows: number, stride: number, q16: number, inv: number, out: number) => void;
+  return moduleBytes([{ name: "dots8", params: 6, locals: [[6, 0x7f], [7, 0x7b]], code }], { shared });
+}
+const simdModule = compileOnce(() => dots8Bytes(false));
+/** The same kernel over a shared memory, for indexes that two threads scan. */
+const simdModuleShared = compileOnce(() => dots8Bytes(true));
 
 /** Extra room on top of the proven bound, for float32 rounding of the approximate scores. */
 const SLACK = 1e-5;
@@ -107,6 +110,8 @@ export class QuantizedRows {
   readonly dim: number;
   /** Whether the WebAssembly SIMD scan is in use. */
   readonly simd: boolean;
+  /** Threads of the last int8 scan: 2 when the worker took half of the rows, else 1. */
+  lastScanThreads: 1 | 2 = 1;
   private readonly data: Float32Array;
   /** `1 / ‖row‖` per row (float64, the exact scores' scale). */
   private readonly invNorm: Float64Array;
@@ -121,8 +126,16 @@ export class QuantizedRows {
   private readonly qScale: number = 0;
   /** Largest ‖unit row − its int8 version‖ over all rows. */
   private readonly maxError: number = 0;
+  /** The two-thread scan, for an index of at least `parallelRows` rows in a shared memory. */
+  private readonly parallel: ParallelScan | undefined;
 
-  constructor(data: Float32Array, rows: number, dim: number, options: { simd?: boolean } = {}) {
+  /**
+   * `options.simd: false` scores every row in JavaScript. `options.parallelRows` is the row count
+   * from which two threads scan (a shared memory and the worker of `parallelScan`); defaults to
+   * `PARALLEL_MIN_ROWS` (2^17). One thread is used anyway when threads are unavailable or
+   * `EMBEDLAB_THREADS=1`.
+   */
+  constructor(data: Float32Array, rows: number, dim: number, options: { simd?: boolean; parallelRows?: number } = {}) {
     this.rows = rows;
     this.dim = dim;
     this.data = data;
@@ -133,17 +146,31 @@ export class QuantizedRows {
     const invOffset = rowsPadded * stride8;
     const outOffset = invOffset + rowsPadded * 4;
     const q16Offset = outOffset + rowsPadded * 4;
-    const totalBytes = q16Offset + stride8 * 2;
-    const module = options.simd === false || simdDisabled() ? null : simdModule();
+    const controlOffset = q16Offset + stride8 * 2; // 4-byte aligned: stride8 is a multiple of 16
+    const totalBytes = controlOffset + CONTROL_BYTES;
+    const useSimd = options.simd !== false && !simdDisabled();
+    const shared = useSimd && rows >= (options.parallelRows ?? PARALLEL_MIN_ROWS) && threadsAvailable();
+    let module = !useSimd ? null : shared ? simdModuleShared() : simdModule();
     if (!WASM || !module || totalBytes > MAX_WASM_BYTES - PAGE || rows === 0 || dim === 0) {
       for (let r = 0; r < rows; r++) invNorm[r] = inverseNorm(data, r * dim, dim);
       this.simd = false;
       return;
     }
     // One memory holds what the scan reads; it is zero-filled, so padding needs no writes.
-    const memory = new WASM.Memory({ initial: Math.ceil(totalBytes / PAGE) });
+    const pages = Math.ceil(totalBytes / PAGE);
+    let memory: { buffer: ArrayBuffer } | undefined;
+    if (shared) {
+      try {
+        memory = new WASM.Memory({ initial: pages, maximum: pages, shared: true });
+      } catch {
+        module = simdModule(); // no shared memories here: one thread
+      }
+    }
+    memory ??= new WASM.Memory({ initial: pages });
+    if (!module) throw new Error("QuantizedRows: unreachable"); // the unshared module compiled above when shared did
     const instance = new WASM.Instance(module, { env: { mem: memory } });
     this.dots8Fn = instance.exports.dots8 as Dots8Fn;
+    if (memory.buffer instanceof SharedArrayBuffer) this.parallel = new ParallelScan(memory, module, this.dots8Fn, controlOffset);
     const buffer = memory.buffer;
     const mat8 = new Int8Array(buffer, 0, rowsPadded * stride8);
     const invScale = new Float32Array(buffer, invOffset, rowsPadded);
@@ -194,6 +221,20 @@ export class QuantizedRows {
     this.maxError = Math.sqrt(maxErr2) * (1 + 1e-12);
   }
 
+  /**
+   * Starts (or attaches) the scan worker and resolves once two threads will scan this index
+   * (true), or false when this index is scanned by one (small, no SIMD, threads unavailable).
+   * Queries never wait for this: until the worker is ready they scan on one thread.
+   */
+  threadsReady(): Promise<boolean> {
+    return this.parallel ? this.parallel.ready() : Promise.resolve(false);
+  }
+
+  /** Lets the scan worker drop this index's memory (it stays usable: a later query re-attaches it). */
+  dispose(): void {
+    this.parallel?.detach();
+  }
+
   /** The exact score of row `r`: Σ_j fround(x_j / ‖x‖) · query_j in float64. */
   private exact(r: number, query: ArrayLike<number>): number {
     const { data, dim } = this;
@@ -229,7 +270,11 @@ export class QuantizedRows {
       const f = query[j] - v / qScale;
       fErr += f * f;
     }
-    this.dots8Fn(0, Math.ceil(limit / GROUP) * GROUP, this.stride8, this.q16Offset, this.invOffset, this.outOffset);
+    const scanRows = Math.ceil(limit / GROUP) * GROUP;
+    const args = [0, scanRows, this.stride8, this.q16Offset, this.invOffset, this.outOffset] as const;
+    // two threads when the worker is ready (the first big query starts it), else this one
+    this.lastScanThreads = this.parallel?.scan(...args) ? 2 : 1;
+    if (this.lastScanThreads === 1) this.dots8Fn(...args);
     const approx = this.out;
     // |exact - approx| ≤ e_r·‖q‖ + ‖row8‖·‖f‖ ≤ e + (1 + e)·‖f‖ (Cauchy–Schwarz, ‖row‖ = 1, ‖q‖ ≤ 1)
     const e = this.maxError;
