@@ -77,6 +77,42 @@ describe("QuantizedRows two-thread scan", () => {
     }
   });
 
+  it("top() stays exact with near-duplicate rows and exclusions in the worker's half (many candidates, ties)", async () => {
+    const dup = Float32Array.from(data);
+    const g = rng(7);
+    // rows 4000–4199 (the worker's half) are row 4000 plus noise far below the int8 error; 4100–4109 exact copies
+    for (let r = 4000; r < 4200; r++) {
+      for (let j = 0; j < dim; j++) dup[r * dim + j] = data[4000 * dim + j] + (r >= 4100 && r < 4110 ? 0 : (g() - 0.5) * 1e-3);
+    }
+    // rows 5000–5002 are less alike: the best once the whole block is excluded
+    for (let r = 5000; r < 5003; r++) {
+      for (let j = 0; j < dim; j++) dup[r * dim + j] = data[4000 * dim + j] + (g() - 0.5) * 0.8;
+    }
+    const threaded = new QuantizedRows(dup, rows, dim, { parallelRows: 1 });
+    const single = new QuantizedRows(dup, rows, dim, { parallelRows: Infinity });
+    expect(await threaded.threadsReady()).toBe(true);
+    const qv = query(dup, dim, 4000, 5).map((_, j, q) => q[j]);
+    const u = Float64Array.from({ length: dim }, (_, j) => dup[4000 * dim + j]);
+    const un = Math.hypot(...u);
+    const exact = u.map((x) => x / un);
+    for (const q of [qv, exact]) {
+      for (const [k, ex] of [
+        [10, [4100, 4101, 4102, 4000, 4150]],
+        [3, Array.from({ length: 30 }, (_, i) => 4100 + i)],
+        [2, Array.from({ length: 200 }, (_, i) => 4000 + i)], // the worker's k best are all excluded
+        [40, [1, 2]],
+      ] as [number, number[]][]) {
+        const exclude = new Set(ex);
+        const got = threaded.top(q, k, rows, exclude);
+        expect(threaded.lastScanThreads).toBe(2);
+        expect(got).toEqual(single.top(q, k, rows, exclude));
+        expect(got).toEqual(bruteForce(dup, dim, q, k, rows, exclude));
+        if (ex.length === 200) expect(got.index.every((r) => r >= 5000 && r < 5003)).toBe(true);
+      }
+    }
+    threaded.dispose();
+  });
+
   it("two indexes share the worker: each query re-attaches it or scans alone, answers unchanged", async () => {
     const otherData = table(2001, dim, 42);
     const a = new QuantizedRows(data, rows, dim, { parallelRows: 1 });

@@ -15,6 +15,7 @@
 import type { Dots8Fn } from "./parallelScan";
 import { MAX_WASM_BYTES, PAGE, WASM, compileOnce, moduleBytes, op, simdDisabled } from "./wasmBytes";
 import { topK } from "./UnitRows";
+import { candidateRows } from "./candidateRows";
 import { CONTROL_BYTES, PARALLEL_MIN_ROWS, ParallelScan, threadsAvailable } from "./parallelScan";
 
 /** Rows per iteration of the scan: four rows share each load of the query. */
@@ -146,10 +147,13 @@ export class QuantizedRows {
     const invOffset = rowsPadded * stride8;
     const outOffset = invOffset + rowsPadded * 4;
     const q16Offset = outOffset + rowsPadded * 4;
-    const controlOffset = q16Offset + stride8 * 2; // 4-byte aligned: stride8 is a multiple of 16
-    const totalBytes = controlOffset + CONTROL_BYTES;
     const useSimd = options.simd !== false && !simdDisabled();
     const shared = useSimd && rows >= (options.parallelRows ?? PARALLEL_MIN_ROWS) && threadsAvailable();
+    // a shared index also holds the scan worker's control block and its candidate rows
+    const controlOffset = q16Offset + stride8 * 2; // 16-byte aligned: every region above is
+    const candidatesOffset = controlOffset + CONTROL_BYTES;
+    const capacity = rowsPadded / 2 + GROUP; // the worker's half, at most
+    const totalBytes = shared ? candidatesOffset + capacity * 4 : controlOffset;
     let module = !useSimd ? null : shared ? simdModuleShared() : simdModule();
     if (!WASM || !module || totalBytes > MAX_WASM_BYTES - PAGE || rows === 0 || dim === 0) {
       for (let r = 0; r < rows; r++) invNorm[r] = inverseNorm(data, r * dim, dim);
@@ -170,7 +174,10 @@ export class QuantizedRows {
     if (!module) throw new Error("QuantizedRows: unreachable"); // the unshared module compiled above when shared did
     const instance = new WASM.Instance(module, { env: { mem: memory } });
     this.dots8Fn = instance.exports.dots8 as Dots8Fn;
-    if (memory.buffer instanceof SharedArrayBuffer) this.parallel = new ParallelScan(memory, module, this.dots8Fn, controlOffset);
+    if (memory.buffer instanceof SharedArrayBuffer) {
+      const layout = { stride: stride8, q16: q16Offset, inv: invOffset, out: outOffset, candidates: candidatesOffset, capacity };
+      this.parallel = new ParallelScan(memory, module, this.dots8Fn, controlOffset, layout);
+    }
     const buffer = memory.buffer;
     const mat8 = new Int8Array(buffer, 0, rowsPadded * stride8);
     const invScale = new Float32Array(buffer, invOffset, rowsPadded);
@@ -271,35 +278,32 @@ export class QuantizedRows {
       fErr += f * f;
     }
     const scanRows = Math.ceil(limit / GROUP) * GROUP;
-    const args = [0, scanRows, this.stride8, this.q16Offset, this.invOffset, this.outOffset] as const;
-    // two threads when the worker is ready (the first big query starts it), else this one
-    this.lastScanThreads = this.parallel?.scan(...args) ? 2 : 1;
-    if (this.lastScanThreads === 1) this.dots8Fn(...args);
     const approx = this.out;
     // |exact - approx| ≤ e_r·‖q‖ + ‖row8‖·‖f‖ ≤ e + (1 + e)·‖f‖ (Cauchy–Schwarz, ‖row‖ = 1, ‖q‖ ≤ 1)
     const e = this.maxError;
     const bound = e + (1 + e) * Math.sqrt(fErr) + SLACK;
     // Every row whose approximate score is within 2·bound of the k-th best approximate score can
-    // still make the top k. One pass keeps the k best approximate scores (the threshold only rises)
-    // and every row above threshold − 2·bound; the final threshold filters the list.
-    const kBest: number[] = [];
-    let threshold = -Infinity;
+    // still make the top k.
     const margin = 2 * bound;
     let candidates: number[] = [];
-    for (let r = 0; r < limit; r++) {
-      const a = approx[r];
-      if (a < threshold - margin || exclude.has(r)) continue;
-      candidates.push(r);
-      if (a > threshold || kBest.length < k) {
-        let p = kBest.length;
-        while (p > 0 && kBest[p - 1] < a) p--;
-        kBest.splice(p, 0, a);
-        if (kBest.length > k) kBest.pop();
-        if (kBest.length === k) threshold = kBest[k - 1];
-      }
+    // Two threads when the worker is ready (the first big query starts it): each scans and picks
+    // the candidates of its half; the worker's pick keeps k + |exclude| rows without exclusions,
+    // a superset of its share. The merged list is cut at the k-th best approximate score of the
+    // non-excluded rows: the same rows one thread picks, so the same exact answer.
+    const workerCandidates = this.parallel?.scan(scanRows, limit, k + exclude.size, margin, (own) => {
+      candidates.length = candidateRows(approx, 0, own, k, margin, exclude, candidates);
+    });
+    if (workerCandidates) {
+      this.lastScanThreads = 2;
+      for (let i = 0; i < workerCandidates.length; i++) if (!exclude.has(workerCandidates[i])) candidates.push(workerCandidates[i]);
+      const best = candidates.map((r) => approx[r]).sort((a, b) => b - a);
+      const floor = best[k - 1] - margin; // k ≤ candidates: the k best non-excluded rows are among them
+      candidates = candidates.filter((r) => approx[r] >= floor);
+    } else {
+      this.lastScanThreads = 1;
+      this.dots8Fn(0, scanRows, this.stride8, this.q16Offset, this.invOffset, this.outOffset);
+      candidates.length = candidateRows(approx, 0, limit, k, margin, exclude, candidates);
     }
-    const floor = threshold - margin;
-    candidates = candidates.filter((r) => approx[r] >= floor);
     const scored = candidates.map((r) => ({ r, s: this.exact(r, query) }));
     scored.sort((a, b) => b.s - a.s || a.r - b.r);
     const best = scored.slice(0, k);

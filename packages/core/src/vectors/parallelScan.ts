@@ -18,6 +18,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { candidateRows } from "./candidateRows";
 
 /**
  * Rows from which an index is scanned by two threads. Below it the wake-up of the worker
@@ -26,7 +27,7 @@ import { Worker } from "node:worker_threads";
  */
 export const PARALLEL_MIN_ROWS = 1 << 17;
 
-/** Bytes of the control block a shared index reserves (after its other regions, 4-byte aligned). */
+/** Bytes of the control block a shared index reserves (after its other regions, 8-byte aligned). */
 export const CONTROL_BYTES = 64;
 
 // Int32 slots of the control block.
@@ -35,6 +36,11 @@ const DONE = 1; // the last request the worker finished
 const READY = 2; // the attachment the worker serves (its epoch), minus it if it failed, 0 while starting
 const EPOCH = 3; // the current attachment; a worker loop of another one leaves
 const ARGS = 4; // the six dots8 arguments
+const FROM = 10; // the worker's candidate pass: rows [FROM, TO), the K best
+const TO = 11;
+const K = 12;
+const COUNT = 13; // its result: how many candidate rows it wrote
+const MARGIN = 7; // float64 slot (bytes 56–63): the candidate margin
 const SLOTS = CONTROL_BYTES / 4;
 
 /** How long the caller waits for the worker's half before scanning it itself. */
@@ -43,11 +49,30 @@ const STALL_MS = 10_000;
 /** `dots8(mat8, rows, strideBytes, q16, inv, out)`, the kernel of `QuantizedRows` (byte offsets). */
 export type Dots8Fn = (mat8: number, rows: number, stride: number, q16: number, inv: number, out: number) => void;
 
-/** The worker: instantiate the module on the memory it is sent, then serve requests until detached. */
+/** Where an index keeps what the worker reads and writes (byte offsets into its memory). */
+export interface ScanLayout {
+  stride: number;
+  q16: number;
+  inv: number;
+  /** The approximate scores, one float32 per row. */
+  out: number;
+  /** Room for the worker's candidate rows (int32), `capacity` of them: at least half the rows + 4. */
+  candidates: number;
+  capacity: number;
+}
+
+/**
+ * The worker: instantiate the module on the memory it is sent, then serve requests until
+ * detached: scan its rows, then pick their candidates (`candidateRows`, its source inlined).
+ */
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
-parentPort.on("message", ({ memory, module, control, epoch }) => {
+const candidateRows = ${candidateRows.toString()};
+parentPort.on("message", ({ memory, module, control, epoch, layout }) => {
   const ctl = new Int32Array(memory.buffer, control, ${SLOTS});
+  const margin = new Float64Array(memory.buffer, control, ${SLOTS / 2});
+  const approx = new Float32Array(memory.buffer, layout.out);
+  const cand = new Int32Array(memory.buffer, layout.candidates, layout.capacity);
   if (Atomics.load(ctl, ${EPOCH}) !== epoch) return; // detached before it started
   let dots8;
   try {
@@ -68,6 +93,7 @@ parentPort.on("message", ({ memory, module, control, epoch }) => {
     const a = ${ARGS};
     try {
       dots8(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5]);
+      ctl[${COUNT}] = candidateRows(approx, ctl[${FROM}], ctl[${TO}], ctl[${K}], margin[${MARGIN}], null, cand);
     } catch {
       Atomics.store(ctl, ${READY}, -epoch);
     }
@@ -120,62 +146,76 @@ export async function stopScanWorker(): Promise<void> {
 
 /** The two-thread scan of one index: its shared memory, the shared module and its control block. */
 export class ParallelScan {
-  /** The control block (Int32 slots, see SEQ…ARGS). */
+  /** The control block (Int32 slots, see SEQ…COUNT). */
   readonly control: Int32Array;
+  private readonly margin: Float64Array;
   private seq = 0;
   private epoch = 0;
   private broken = false;
 
   /**
-   * `memory` is a shared WebAssembly memory holding the index, `module` the kernel compiled for a
-   * shared memory, `dots8` this thread's instance of it, `controlOffset` the byte offset of
-   * `CONTROL_BYTES` reserved bytes in `memory`.
+   * `memory` is a shared WebAssembly memory holding the index as `layout` says, `module` the
+   * kernel compiled for a shared memory, `dots8` this thread's instance of it, `controlOffset`
+   * the byte offset (8-aligned) of `CONTROL_BYTES` reserved bytes in `memory`.
    */
   constructor(
     private readonly memory: { buffer: ArrayBuffer },
     private readonly module: object,
     private readonly dots8: Dots8Fn,
     private readonly controlOffset: number,
+    private readonly layout: ScanLayout,
   ) {
     this.control = new Int32Array(memory.buffer, controlOffset, SLOTS);
+    this.margin = new Float64Array(memory.buffer, controlOffset, SLOTS / 2);
   }
 
   /**
-   * Runs `dots8` over `rows` rows (a multiple of 4) starting at byte offset `mat8`, this thread
-   * scoring the first half and the worker the second. Returns false, having scanned nothing,
-   * when the worker is not ready (it is started or attached then, for the next query) or threads
-   * are switched off.
+   * Scores rows `[0, rows)` (`rows` a multiple of 4, from row 0 of the index) and picks the
+   * candidates of rows `[0, limit)` on two threads. This thread scans the first half and runs
+   * `ownCandidates(ownRows)` on it (its own pick, with the caller's exclusions); the worker scans
+   * the rest and picks its candidates of `[ownRows, limit)` with `candidateRows` for `kWorker`
+   * best (no exclusions: the caller passes k + its excluded count, which keeps a superset).
+   * Returns the worker's candidate rows, or null, having scanned nothing, when the worker is not
+   * ready (it is started or attached then, for the next query) or threads are switched off.
    */
-  scan(mat8: number, rows: number, stride: number, q16: number, inv: number, out: number): boolean {
-    if (this.broken || !threadsAvailable()) return false;
+  scan(rows: number, limit: number, kWorker: number, margin: number, ownCandidates: (ownRows: number) => void): ArrayLike<number> | null {
+    if (this.broken || !threadsAvailable()) return null;
     if (attached !== this) {
       this.attach();
-      return false;
+      return null;
     }
     const ctl = this.control;
-    if (Atomics.load(ctl, READY) !== this.epoch) return false;
-    const own = Math.floor(rows / 8) * 4; // this thread's rows, a multiple of 4
-    const rest = rows - own;
+    if (Atomics.load(ctl, READY) !== this.epoch) return null;
+    const { stride, q16, inv, out } = this.layout;
+    const own = Math.floor(rows / 8) * 4; // this thread's rows, a multiple of 4 (≤ limit)
     this.seq = (this.seq % 0x7ffffffe) + 1; // 1, 2, …: never 0 (the worker's start) or -1
     const seq = this.seq;
-    const args = [mat8 + own * stride, rest, stride, q16, inv + own * 4, out + own * 4];
+    const args = [own * stride, rows - own, stride, q16, inv + own * 4, out + own * 4] as const;
     for (let i = 0; i < 6; i++) ctl[ARGS + i] = args[i];
+    ctl[FROM] = own;
+    ctl[TO] = limit;
+    ctl[K] = kWorker;
+    this.margin[MARGIN] = margin;
     Atomics.store(ctl, SEQ, seq); // publishes the arguments too (sequentially consistent)
     Atomics.notify(ctl, SEQ);
-    this.dots8(mat8, own, stride, q16, inv, out);
+    this.dots8(0, own, stride, q16, inv, out);
+    ownCandidates(own);
     let done = Atomics.load(ctl, DONE);
     while (done !== seq) {
       if (Atomics.wait(ctl, DONE, done, STALL_MS) === "timed-out") break;
       done = Atomics.load(ctl, DONE);
     }
-    if (done !== seq || Atomics.load(ctl, READY) !== this.epoch) {
-      // The worker stalled or failed: score its half here (a late write of it stores the same
-      // bytes) and scan on one thread from now on.
-      this.broken = true;
-      this.detach();
-      this.dots8(...(args as [number, number, number, number, number, number]));
+    if (done === seq && Atomics.load(ctl, READY) === this.epoch) {
+      return new Int32Array(this.memory.buffer, this.layout.candidates, Atomics.load(ctl, COUNT)).slice();
     }
-    return true;
+    // The worker stalled or failed: do its half here (a late write of it stores the same bytes)
+    // and scan on one thread from now on.
+    this.broken = true;
+    this.detach();
+    this.dots8(...args);
+    const picked: number[] = [];
+    const n = candidateRows(new Float32Array(this.memory.buffer, out), own, limit, kWorker, margin, null, picked);
+    return picked.slice(0, n);
   }
 
   /** Resolves once the worker is ready for this index (true) or cannot serve it (false). */
@@ -212,6 +252,6 @@ export class ParallelScan {
     for (const slot of [DONE, READY, SEQ]) Atomics.store(this.control, slot, 0);
     Atomics.store(this.control, EPOCH, this.epoch);
     attached = this;
-    w.postMessage({ memory: this.memory, module: this.module, control: this.controlOffset, epoch: this.epoch });
+    w.postMessage({ memory: this.memory, module: this.module, control: this.controlOffset, epoch: this.epoch, layout: this.layout });
   }
 }
