@@ -9,6 +9,11 @@
  * row's `1/‖x‖`; exact scores are recomputed from the caller's table, so no float copy of the
  * table is made. Building it for 2M × 300 costs one pass over the table and 0.6 GB.
  *
+ * From `PARALLEL_MIN_ROWS` rows (2^17) the index lives in a shared memory and two threads scan it
+ * (`parallelScan`: the scan is bound by one core's memory bandwidth), each picking the candidates
+ * of its half; the merged candidates are the ones a one-thread scan picks, so the answer is the
+ * same to the bit. `EMBEDLAB_THREADS=1` keeps one thread.
+ *
  * Without SIMD (or past 4 GB, or with `EMBEDLAB_VECTORS_SIMD=0`) every row is scored exactly in
  * JavaScript: the same numbers, slower.
  */
