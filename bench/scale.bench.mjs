@@ -135,16 +135,28 @@ async function child(what, args) {
     out.firstQueryMs = performance.now() - t0; // builds the int8 index
     out.firstQueryCpuMs = cpuMs() - c0;
     out.afterFirstQueryRssMB = process.resourceUsage().maxRSS / 1024;
+    // the first big query started the scan worker; warm means it is ready too
+    t0 = performance.now();
+    out.threads = (await wv.quantizedRows?.threadsReady()) ? 2 : 1;
+    out.workerReadyMs = performance.now() - t0;
     const q = ["w1", "w77", "w12345", "w999"];
     let i = 0;
-    out.mostSimilarMs = await timeit(() => wv.mostSimilar({ positive: [q[i++ % q.length]], topn: 10 }), { warmup: 3, iters: 15 });
-    const cpus = [];
-    for (let k = 0; k < 15; k++) {
-      c0 = cpuMs();
-      wv.mostSimilar({ positive: [q[k % q.length]], topn: 10 });
-      cpus.push(cpuMs() - c0);
-    }
-    out.mostSimilarCpuMs = median(cpus);
+    const time = async (key) => {
+      out[`${key}Ms`] = await timeit(() => wv.mostSimilar({ positive: [q[i++ % q.length]], topn: 10 }), { warmup: 3, iters: 15 });
+      const cpus = [];
+      for (let k = 0; k < 15; k++) {
+        c0 = cpuMs();
+        wv.mostSimilar({ positive: [q[k % q.length]], topn: 10 });
+        cpus.push(cpuMs() - c0);
+      }
+      out[`${key}CpuMs`] = median(cpus);
+    };
+    await time("mostSimilar");
+    out.lastScanThreads = wv.quantizedRows?.lastScanThreads;
+    // the one-thread scan in the same process, for the ratio
+    process.env.EMBEDLAB_THREADS = "1";
+    await time("oneThread");
+    delete process.env.EMBEDLAB_THREADS;
     out.simd = wv.quantizedRows?.simd;
     out.maxRssMB = process.resourceUsage().maxRSS / 1024;
   } else if (what === "interrupt") {
@@ -301,7 +313,10 @@ print(json.dumps({"fromfileMs": statistics.median(ts), "mostSimilarMs": statisti
     rows.push({ case: `reload binary cache ${ROWS / 1e6}M × ${DIM} (ref: numpy fromfile, same bytes)${reload.failed ? " FAILED" : ""}`, ours: reload.reloadMs ?? null, reference: np?.fromfileMs ?? null, target: "≤ 2000 ms", met: !reload.failed && reload.reloadMs <= 2000 });
     rows.push({ case: "  first reload in a fresh process", ours: reload.firstMs ?? null });
     rows.push({ case: `mostSimilar(word, topn 10) over ${ROWS / 1e6}M × ${DIM}, warm${reload.simd ? " (wasm SIMD)" : ""} (ref: torch mv + topk)`, ours: reload.mostSimilarMs ?? null, reference: np?.mostSimilarMs ?? null, target: "≤ 60 ms", met: !reload.failed && reload.mostSimilarMs <= 60 });
-    rows.push({ case: "  the same, CPU time of each process (load-independent)", ours: reload.mostSimilarCpuMs ?? null, reference: np?.mostSimilarCpuMs ?? null, target: "≤ 60 ms", met: !reload.failed && reload.mostSimilarCpuMs <= 60 });
+    rows.push({ case: "  the same, CPU time of each process (both scan threads; load-independent)", ours: reload.mostSimilarCpuMs ?? null, reference: np?.mostSimilarCpuMs ?? null, target: "≤ 60 ms", met: !reload.failed && reload.mostSimilarCpuMs <= 60 });
+    rows.push({ case: `  the same, one thread (EMBEDLAB_THREADS=1, same process; above: ${reload.lastScanThreads ?? "?"} threads), wall`, ours: reload.oneThreadMs ?? null, reference: np?.mostSimilarMs ?? null });
+    rows.push({ case: "  the same, one thread, CPU time", ours: reload.oneThreadCpuMs ?? null, reference: np?.mostSimilarCpuMs ?? null });
+    rows.push({ case: "  scan worker ready after the first query (startup, not on the query path)", ours: reload.workerReadyMs ?? null });
     rows.push({ case: "  first mostSimilar (builds the int8 index), wall", ours: reload.firstQueryMs ?? null });
     rows.push({ case: "  first mostSimilar, CPU time", ours: reload.firstQueryCpuMs ?? null });
     rows.push({ case: `  peak RSS after reload (the table: ${((ROWS * DIM * 4) / MB).toFixed(0)} MB)`, ours: reload.afterLoadRssMB ?? null, unit: "MB" });

@@ -9,11 +9,19 @@
  * row's `1/‖x‖`; exact scores are recomputed from the caller's table, so no float copy of the
  * table is made. Building it for 2M × 300 costs one pass over the table and 0.6 GB.
  *
+ * From `PARALLEL_MIN_ROWS` rows (2^17) the index lives in a shared memory and two threads scan it
+ * (`parallelScan`: the scan is bound by one core's memory bandwidth), each picking the candidates
+ * of its half; the merged candidates are the ones a one-thread scan picks, so the answer is the
+ * same to the bit. `EMBEDLAB_THREADS=1` keeps one thread.
+ *
  * Without SIMD (or past 4 GB, or with `EMBEDLAB_VECTORS_SIMD=0`) every row is scored exactly in
  * JavaScript: the same numbers, slower.
  */
+import type { Dots8Fn } from "./parallelScan";
 import { MAX_WASM_BYTES, PAGE, WASM, compileOnce, moduleBytes, op, simdDisabled } from "./wasmBytes";
 import { topK } from "./UnitRows";
+import { candidateRows } from "./candidateRows";
+import { CONTROL_BYTES, PARALLEL_MIN_ROWS, ParallelScan, threadsAvailable } from "./parallelScan";
 
 /** Rows per iteration of the scan: four rows share each load of the query. */
 const GROUP = 4;
@@ -24,7 +32,7 @@ const GROUP = 4;
  * Each 16-byte load is widened to two i16x8 and multiplied-and-added pairwise into i32 lanes
  * (i32x4.dot_i16x8_s); four rows per iteration share the two query loads.
  */
-const simdModule = compileOnce(() => {
+function dots8Bytes(shared: boolean): Uint8Array {
   const { get, set, tee, i32, simd, load, zero, loop, add, shl, ltU, eqz, brIf0 } = op;
   const extendLow = simd(135); // i16x8.extend_low_i8x16_s
   const extendHigh = simd(136); // i16x8.extend_high_i8x16_s
@@ -71,10 +79,11 @@ const simdModule = compileOnce(() => {
       ...get(6), ...i32(GROUP), add, ...tee(6), ...get(1), ltU, ...brIf0, // r += 4 while r < rows
     ]),
   ];
-  return moduleBytes([{ name: "dots8", params: 6, locals: [[6, 0x7f], [7, 0x7b]], code }]);
-});
-
-type Dots8Fn = (mat8: number, rows: number, stride: number, q16: number, inv: number, out: number) => void;
+  return moduleBytes([{ name: "dots8", params: 6, locals: [[6, 0x7f], [7, 0x7b]], code }], { shared });
+}
+const simdModule = compileOnce(() => dots8Bytes(false));
+/** The same kernel over a shared memory, for indexes that two threads scan. */
+const simdModuleShared = compileOnce(() => dots8Bytes(true));
 
 /** Extra room on top of the proven bound, for float32 rounding of the approximate scores. */
 const SLACK = 1e-5;
@@ -107,6 +116,8 @@ export class QuantizedRows {
   readonly dim: number;
   /** Whether the WebAssembly SIMD scan is in use. */
   readonly simd: boolean;
+  /** Threads of the last int8 scan: 2 when the worker took half of the rows, else 1. */
+  lastScanThreads: 1 | 2 = 1;
   private readonly data: Float32Array;
   /** `1 / ‖row‖` per row (float64, the exact scores' scale). */
   private readonly invNorm: Float64Array;
@@ -121,8 +132,16 @@ export class QuantizedRows {
   private readonly qScale: number = 0;
   /** Largest ‖unit row − its int8 version‖ over all rows. */
   private readonly maxError: number = 0;
+  /** The two-thread scan, for an index of at least `parallelRows` rows in a shared memory. */
+  private readonly parallel: ParallelScan | undefined;
 
-  constructor(data: Float32Array, rows: number, dim: number, options: { simd?: boolean } = {}) {
+  /**
+   * `options.simd: false` scores every row in JavaScript. `options.parallelRows` is the row count
+   * from which two threads scan (a shared memory and the worker of `parallelScan`); defaults to
+   * `PARALLEL_MIN_ROWS` (2^17). One thread is used anyway when threads are unavailable or
+   * `EMBEDLAB_THREADS=1`.
+   */
+  constructor(data: Float32Array, rows: number, dim: number, options: { simd?: boolean; parallelRows?: number } = {}) {
     this.rows = rows;
     this.dim = dim;
     this.data = data;
@@ -133,17 +152,37 @@ export class QuantizedRows {
     const invOffset = rowsPadded * stride8;
     const outOffset = invOffset + rowsPadded * 4;
     const q16Offset = outOffset + rowsPadded * 4;
-    const totalBytes = q16Offset + stride8 * 2;
-    const module = options.simd === false || simdDisabled() ? null : simdModule();
+    const useSimd = options.simd !== false && !simdDisabled();
+    const shared = useSimd && rows >= (options.parallelRows ?? PARALLEL_MIN_ROWS) && threadsAvailable();
+    // a shared index also holds the scan worker's control block and its candidate rows
+    const controlOffset = q16Offset + stride8 * 2; // 16-byte aligned: every region above is
+    const candidatesOffset = controlOffset + CONTROL_BYTES;
+    const capacity = rowsPadded / 2 + GROUP; // the worker's half, at most
+    const totalBytes = shared ? candidatesOffset + capacity * 4 : controlOffset;
+    let module = !useSimd ? null : shared ? simdModuleShared() : simdModule();
     if (!WASM || !module || totalBytes > MAX_WASM_BYTES - PAGE || rows === 0 || dim === 0) {
       for (let r = 0; r < rows; r++) invNorm[r] = inverseNorm(data, r * dim, dim);
       this.simd = false;
       return;
     }
     // One memory holds what the scan reads; it is zero-filled, so padding needs no writes.
-    const memory = new WASM.Memory({ initial: Math.ceil(totalBytes / PAGE) });
+    const pages = Math.ceil(totalBytes / PAGE);
+    let memory: { buffer: ArrayBuffer } | undefined;
+    if (shared) {
+      try {
+        memory = new WASM.Memory({ initial: pages, maximum: pages, shared: true });
+      } catch {
+        module = simdModule(); // no shared memories here: one thread
+      }
+    }
+    memory ??= new WASM.Memory({ initial: pages });
+    if (!module) throw new Error("QuantizedRows: unreachable"); // the unshared module compiled above when shared did
     const instance = new WASM.Instance(module, { env: { mem: memory } });
     this.dots8Fn = instance.exports.dots8 as Dots8Fn;
+    if (memory.buffer instanceof SharedArrayBuffer) {
+      const layout = { stride: stride8, q16: q16Offset, inv: invOffset, out: outOffset, candidates: candidatesOffset, capacity };
+      this.parallel = new ParallelScan(memory, module, this.dots8Fn, controlOffset, layout);
+    }
     const buffer = memory.buffer;
     const mat8 = new Int8Array(buffer, 0, rowsPadded * stride8);
     const invScale = new Float32Array(buffer, invOffset, rowsPadded);
@@ -194,6 +233,20 @@ export class QuantizedRows {
     this.maxError = Math.sqrt(maxErr2) * (1 + 1e-12);
   }
 
+  /**
+   * Starts (or attaches) the scan worker and resolves once two threads will scan this index
+   * (true), or false when this index is scanned by one (small, no SIMD, threads unavailable).
+   * Queries never wait for this: until the worker is ready they scan on one thread.
+   */
+  threadsReady(): Promise<boolean> {
+    return this.parallel ? this.parallel.ready() : Promise.resolve(false);
+  }
+
+  /** Lets the scan worker drop this index's memory (it stays usable: a later query re-attaches it). */
+  dispose(): void {
+    this.parallel?.detach();
+  }
+
   /** The exact score of row `r`: Σ_j fround(x_j / ‖x‖) · query_j in float64. */
   private exact(r: number, query: ArrayLike<number>): number {
     const { data, dim } = this;
@@ -229,32 +282,33 @@ export class QuantizedRows {
       const f = query[j] - v / qScale;
       fErr += f * f;
     }
-    this.dots8Fn(0, Math.ceil(limit / GROUP) * GROUP, this.stride8, this.q16Offset, this.invOffset, this.outOffset);
+    const scanRows = Math.ceil(limit / GROUP) * GROUP;
     const approx = this.out;
     // |exact - approx| ≤ e_r·‖q‖ + ‖row8‖·‖f‖ ≤ e + (1 + e)·‖f‖ (Cauchy–Schwarz, ‖row‖ = 1, ‖q‖ ≤ 1)
     const e = this.maxError;
     const bound = e + (1 + e) * Math.sqrt(fErr) + SLACK;
     // Every row whose approximate score is within 2·bound of the k-th best approximate score can
-    // still make the top k. One pass keeps the k best approximate scores (the threshold only rises)
-    // and every row above threshold − 2·bound; the final threshold filters the list.
-    const kBest: number[] = [];
-    let threshold = -Infinity;
+    // still make the top k.
     const margin = 2 * bound;
     let candidates: number[] = [];
-    for (let r = 0; r < limit; r++) {
-      const a = approx[r];
-      if (a < threshold - margin || exclude.has(r)) continue;
-      candidates.push(r);
-      if (a > threshold || kBest.length < k) {
-        let p = kBest.length;
-        while (p > 0 && kBest[p - 1] < a) p--;
-        kBest.splice(p, 0, a);
-        if (kBest.length > k) kBest.pop();
-        if (kBest.length === k) threshold = kBest[k - 1];
-      }
+    // Two threads when the worker is ready (the first big query starts it): each scans and picks
+    // the candidates of its half; the worker's pick keeps k + |exclude| rows without exclusions,
+    // a superset of its share. The merged list is cut at the k-th best approximate score of the
+    // non-excluded rows: the same rows one thread picks, so the same exact answer.
+    const workerCandidates = this.parallel?.scan(scanRows, limit, k + exclude.size, margin, (own) => {
+      candidates.length = candidateRows(approx, 0, own, k, margin, exclude, candidates);
+    });
+    if (workerCandidates) {
+      this.lastScanThreads = 2;
+      for (let i = 0; i < workerCandidates.length; i++) if (!exclude.has(workerCandidates[i])) candidates.push(workerCandidates[i]);
+      const best = candidates.map((r) => approx[r]).sort((a, b) => b - a);
+      const floor = best[k - 1] - margin; // k ≤ candidates: the k best non-excluded rows are among them
+      candidates = candidates.filter((r) => approx[r] >= floor);
+    } else {
+      this.lastScanThreads = 1;
+      this.dots8Fn(0, scanRows, this.stride8, this.q16Offset, this.invOffset, this.outOffset);
+      candidates.length = candidateRows(approx, 0, limit, k, margin, exclude, candidates);
     }
-    const floor = threshold - margin;
-    candidates = candidates.filter((r) => approx[r] >= floor);
     const scored = candidates.map((r) => ({ r, s: this.exact(r, query) }));
     scored.sort((a, b) => b.s - a.s || a.r - b.r);
     const best = scored.slice(0, k);

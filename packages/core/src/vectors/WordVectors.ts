@@ -581,6 +581,7 @@ export class WordVectors {
     if (this.tensor && !this.tensor.isDisposed) this.tensor.dispose();
     this.tensor = undefined;
     this.unitRows = undefined;
+    this.quantizedRows?.dispose();
     this.quantizedRows = undefined;
   }
 

@@ -57,8 +57,12 @@ export interface WasmFunction {
   code: number[];
 }
 
-/** A module of `functions` over a memory imported as `env.mem`. */
-export function moduleBytes(functions: WasmFunction[]): Uint8Array {
+/**
+ * A module of `functions` over a memory imported as `env.mem`; `shared` declares that memory
+ * shared (limits 0 … 4 GiB), as a memory that two threads scan must be. Defaults to unshared.
+ */
+export function moduleBytes(functions: WasmFunction[], options: { shared?: boolean } = {}): Uint8Array {
+  const memoryLimits = options.shared ? [0x03, 0x00, ...uleb(65536)] : [0x00, 0x00]; // flags, min[, max] in pages
   const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
   const section = (id: number, bytes: number[]) => [id, ...uleb(bytes.length), ...bytes];
   const body = (f: WasmFunction) => {
@@ -68,7 +72,7 @@ export function moduleBytes(functions: WasmFunction[]): Uint8Array {
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [functions.length, ...functions.flatMap((f) => [0x60, f.params, ...new Array<number>(f.params).fill(0x7f), 0])]),
-    ...section(2, [1, ...name("env"), ...name("mem"), 0x02, 0x00, 0x00]), // import memory, min 0
+    ...section(2, [1, ...name("env"), ...name("mem"), 0x02, ...memoryLimits]), // import memory
     ...section(3, [functions.length, ...functions.map((_, i) => i)]),
     ...section(7, [functions.length, ...functions.flatMap((f, i) => [...name(f.name), 0x00, i])]),
     ...section(10, [functions.length, ...functions.flatMap(body)]),
@@ -78,7 +82,7 @@ export function moduleBytes(functions: WasmFunction[]): Uint8Array {
 /** The slice of the WebAssembly API used here (lib ES2022 without DOM does not declare it). */
 export interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => { buffer: ArrayBuffer };
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 export const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
