@@ -102,3 +102,8 @@ export function markWritten(backend: tf.KernelBackend, info: tf.TensorInfo): voi
   w.wasm.tfjs.registerTensor(id, size, data.memoryOffset);
   data.id = id;
 }
+
+/** Frees a scratch tensor made with {@link allocate} inside a kernel (never handed to tfjs). */
+export function release(backend: tf.KernelBackend, info: tf.TensorInfo): void {
+  backend.disposeData(info.dataId, true);
+}

@@ -147,14 +147,18 @@ export class TransformerInput extends EagerLayer {
         // One fused kernel on cpu/wasm: E[ids] · s + PE[:T] (√D keeps tokens and positions on a par)
         const scale = this.scale ? Math.sqrt(this.dModel) : 1;
         const lookup = () => embeddingLookup(table, checked, { paddingIdx: this.paddingIdx ?? undefined }, FN); // [B, T] -> [B, T, D]
+        // dropout (training only) draws its seed here, on every backend, so a seeded run is the same everywhere
+        const dropout = this.dropout > 0 && kwargs.training === true ? this.dropout : 0;
+        const dropoutSeed = dropout > 0 ? nextSeed() : 0;
         let x: tf.Tensor;
         if (positions === null) {
           x = lookup(); // positional "none": nothing to add
           if (this.scale) x = tf.mul(x, scale);
+          if (dropout > 0) x = dropoutMask(x, dropout, dropoutSeed); // tf.dropout's rule, a fast seeded mask
         } else {
-          x = tokenPositionLookup(table, checked, positions, { scale, paddingIdx: this.paddingIdx ?? -1, fn: FN }, lookup); // [B, T, D]
+          // one kernel: lookup · scale + positions, then the dropout mask, in place
+          x = tokenPositionLookup(table, checked, positions, { scale, paddingIdx: this.paddingIdx ?? -1, fn: FN, dropout, dropoutSeed }, lookup); // [B, T, D]
         }
-        if (this.dropout > 0 && kwargs.training === true) x = dropoutMask(x, this.dropout, nextSeed()); // tf.dropout's rule, a fast seeded mask
         return x;
       }),
     );
