@@ -23,7 +23,11 @@ export function dropoutInto(memory: object | null, out: Float32Array, x: Float32
   const keep = Math.fround(1 / (1 - rate));
   const simd = sequenceSimd(memory);
   if (simd !== null) {
-    simd.dropmul(out.byteOffset, x.byteOffset, n, seed | 0, rate * 4294967296, keep);
+    const threshold = Math.ceil(rate * 4294967296); // u < rate·2^32 <=> u < ceil(rate·2^32) for whole u
+    const n4 = threshold < 4294967296 ? n & ~3 : 0;
+    if (n4 > 0) simd.dropmul4(out.byteOffset, x.byteOffset, n4, seed | 0, threshold | 0, keep); // four draws at a time
+    // the rest one by one, from the state after n4 draws (mulberry32's state is seed + k·0x6d2b79f5)
+    if (n4 < n) simd.dropmul(out.byteOffset + 4 * n4, x.byteOffset + 4 * n4, n - n4, (seed + Math.imul(n4, 0x6d2b79f5)) | 0, rate * 4294967296, keep);
     return;
   }
   const next = mulberry32(seed);

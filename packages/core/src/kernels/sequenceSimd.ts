@@ -198,6 +198,39 @@ function moduleBytes(): Uint8Array {
     return { locals: [1, 3, 0x7f], code };
   })();
 
+  // dropmul4(out, x, n, seed, threshold, keep): dropmul four draws at a time (n a multiple of 4).
+  // mulberry32's state after k draws is seed + k·0x6d2b79f5, so lane l of step k is draw 4k + l;
+  // threshold = ceil(rate · 2^32) as an unsigned integer (u < rate·2^32 <=> u < ceil(rate·2^32))
+  const dropmul4 = (() => {
+    const [OUT, X, N, SEED, THR, KEEP] = [0, 1, 2, 3, 4, 5];
+    const [I, END, S, T, TV, KV, STEP] = [6, 7, 8, 9, 10, 11, 12];
+    const C = 0x6d2b79f5;
+    const lanes = [1, 2, 3, 4].flatMap((k) => {
+      const v = Math.imul(C, k) >>> 0;
+      return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
+    });
+    const i32splat = simd(17);
+    const [vxor, vor, bitselect, ltU4, iadd4, imul4, ishr4] = [simd(81), simd(80), simd(82), simd(58), simd(174), simd(181), simd(173)];
+    const code = [
+      ...get(SEED), ...i32splat, ...simd(12), ...lanes, ...iadd4, ...set(S),
+      0x41, ...sleb(Math.imul(C, 4)), ...i32splat, ...set(STEP),
+      ...get(THR), ...i32splat, ...set(TV),
+      ...get(KEEP), ...splat, ...set(KV),
+      ...get(N), ...c(4), ...mul, ...set(END),
+      ...forLoop(I, get(END), 16, [
+        ...get(S), ...get(S), ...c(15), ...ishr4, ...vxor, ...get(S), 0x41, ...sleb(1), ...i32splat, ...vor, ...imul4, ...set(T),
+        ...get(T), ...get(T), ...get(T), ...get(T), ...c(7), ...ishr4, ...vxor, ...get(T), 0x41, ...sleb(61), ...i32splat, ...vor, ...imul4, ...iadd4, ...vxor, ...set(T),
+        ...get(T), ...get(T), ...c(14), ...ishr4, ...vxor, ...set(T),
+        ...get(OUT), ...get(I), ...add,
+        ...get(X), ...get(I), ...add, ...vload,
+        ...vzero, ...get(KV), ...get(T), ...get(TV), ...ltU4, ...bitselect, // 0 where u < threshold, else keep
+        ...fmul, ...vstore,
+        ...get(S), ...get(STEP), ...iadd4, ...set(S),
+      ]),
+    ];
+    return { locals: [2, 2, 0x7f, 5, 0x7b], code };
+  })();
+
   const body = (f: { locals: number[]; code: number[] }) => {
     const b = [...f.locals, ...f.code, 0x0b];
     return [...uleb(b.length), ...b];
@@ -207,11 +240,11 @@ function moduleBytes(): Uint8Array {
   const i32s = (n: number) => new Array<number>(n).fill(0x7f);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [5, 0x60, 8, ...i32s(7), 0x7d, 0, 0x60, 6, ...i32s(6), 0, 0x60, 7, ...i32s(7), 0, 0x60, 10, ...i32s(10), 0, 0x60, 6, ...i32s(4), 0x7c, 0x7d, 0]),
+    ...section(1, [6, 0x60, 8, ...i32s(7), 0x7d, 0, 0x60, 6, ...i32s(6), 0, 0x60, 7, ...i32s(7), 0, 0x60, 10, ...i32s(10), 0, 0x60, 6, ...i32s(4), 0x7c, 0x7d, 0, 0x60, 6, ...i32s(5), 0x7d, 0]),
     ...section(2, [1, ...name("env"), ...name("mem"), 0x02, 0x00, 0x00]),
-    ...section(3, [7, 0, 1, 2, 2, 1, 3, 4]),
-    ...section(7, [7, ...name("tpl"), 0, 0, ...name("wsum"), 0, 1, ...name("outer"), 0, 2, ...name("rowdot"), 0, 3, ...name("scatter"), 0, 4, ...name("outer2"), 0, 5, ...name("dropmul"), 0, 6]),
-    ...section(10, [7, ...body(tpl), ...body(wsum), ...body(outer), ...body(rowdot), ...body(scatter), ...body(outer2), ...body(dropmul)]),
+    ...section(3, [8, 0, 1, 2, 2, 1, 3, 4, 5]),
+    ...section(7, [8, ...name("tpl"), 0, 0, ...name("wsum"), 0, 1, ...name("outer"), 0, 2, ...name("rowdot"), 0, 3, ...name("scatter"), 0, 4, ...name("outer2"), 0, 5, ...name("dropmul"), 0, 6, ...name("dropmul4"), 0, 7]),
+    ...section(10, [8, ...body(tpl), ...body(wsum), ...body(outer), ...body(rowdot), ...body(scatter), ...body(outer2), ...body(dropmul), ...body(dropmul4)]),
   ]);
 }
 
@@ -224,6 +257,7 @@ export interface SequenceSimd {
   scatter(out: number, dy: number, ids: number, n: number, dBytes: number, pad: number): void;
   outer2(out: number, s1: number, q1: number, q1Stride: number, s2: number, q2: number, q2Stride: number, b: number, t: number, dBytes: number): void;
   dropmul(out: number, x: number, n: number, seed: number, threshold: number, keep: number): void;
+  dropmul4(out: number, x: number, n: number, seed: number, threshold: number, keep: number): void;
 }
 
 interface WasmApi {

@@ -9,6 +9,7 @@ import { positionalEncodingTable } from "../encoding";
 import { embeddingLookup } from "../kernels/embeddingLookup";
 import { tokenPositionLookup } from "../kernels/tokenPositionLookup";
 import { dropoutMask } from "../kernels/dropoutMask";
+import { paddingMask } from "../kernels/paddingMask";
 import { withCheckedIndices } from "../kernels/checkIndices";
 import { checkInt, checkKeys, checkNumber, checkOneOf, typeError } from "../validate";
 import { LAYER_ARG_KEYS, type LayerArgs, type Shape, checkBool, firstInput, normalTable, normalizePaddingIdx, tensorInitializer, withDefaultName } from "./args";
@@ -168,7 +169,7 @@ export class TransformerInput extends EagerLayer {
     // tfjs types the mask as always present; `null` (no mask) is what its own layers return too.
     if (this.paddingIdx === null || !this.maskPadding) return null as unknown as tf.Tensor;
     const ids = firstInput(inputs);
-    return tf.notEqual(ids, tf.scalar(this.paddingIdx, ids.dtype)); // [B, T] bool, true = real token
+    return paddingMask(ids, this.paddingIdx); // [B, T] bool, true = real token
   }
 
   override getConfig(): tf.serialization.ConfigDict {
