@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
+import os from "node:os";
 import { fileURLToPath } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -20,6 +21,30 @@ export async function timeit(fn, { warmup = 3, iters = 15 } = {}) {
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
+}
+
+/**
+ * Like {@link timeit}, and also the CPU time (user + system, this process, all threads) per call,
+ * averaged over the timed calls: `{ wall, cpu }` in ms. On a machine shared with other jobs the wall
+ * time depends on what else runs at that moment; the CPU time much less.
+ */
+export async function timeitCpu(fn, { warmup = 3, iters = 15 } = {}) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times = [];
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < iters; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const c = process.cpuUsage(c0);
+  times.sort((a, b) => a - b);
+  return { wall: times[Math.floor(times.length / 2)], cpu: (c.user + c.system) / 1000 / iters };
+}
+
+/** The 1-, 5- and 15-minute load averages, for the report (the machine is shared). */
+export function loadAverage() {
+  return os.loadavg().map((v) => Number(v.toFixed(2)));
 }
 
 /** Whether Debian's PyTorch is importable. */
@@ -49,6 +74,14 @@ def timeit(fn, warmup=3, iters=15):
     for _ in range(iters):
         t0 = time.perf_counter(); fn(); ts.append((time.perf_counter() - t0) * 1000)
     return statistics.median(ts)
+def timeit_cpu(fn, warmup=3, iters=15):
+    """median wall ms and mean CPU ms (this process) per call"""
+    for _ in range(warmup): fn()
+    ts = []
+    c0 = time.process_time()
+    for _ in range(iters):
+        t0 = time.perf_counter(); fn(); ts.append((time.perf_counter() - t0) * 1000)
+    return {"wall": statistics.median(ts), "cpu": (time.process_time() - c0) * 1000 / iters}
 `;
   const r = spawnSync(PYTHON, ["-c", prelude + "\n" + code], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 64 << 20 });
   if (r.status !== 0) {

@@ -96,6 +96,20 @@ function withBlocks(figure: PlotlyFigure): { figure: PlotlyFigure; blocks: [numb
 const BLOCKS_JS = `B.forEach(function(b){var s=atob(b[2]),u=new Uint8Array(s.length);for(var i=0;i<s.length;i++)u[i]=s.charCodeAt(i);fig.data[b[0]][b[1]]=new Float32Array(u.buffer);});`;
 
 /**
+ * Runs `draw` without counting the figures it draws: a live frame is replaced by the final one, so
+ * its figures must not shift the final frame's ids (how many live frames there were is timing).
+ */
+export function uncountedFigures<T>(draw: () => T): T {
+  const saved = new Map(figureCounts);
+  try {
+    return draw();
+  } finally {
+    figureCounts.clear();
+    for (const [k, v] of saved) figureCounts.set(k, v);
+  }
+}
+
+/**
  * The HTML for one plotly figure: a sized `div` and a script that draws it once `window.Plotly`
  * exists (put there by `initNotebook()` or `saveHtml`). With `image`, the `div` starts out holding
  * the static PNG, which stays where scripts do not run (untrusted notebooks, previews, JavaScript

@@ -5,7 +5,7 @@ import { validate } from "@embedlab/core";
 import { displayTarget, newDisplayId, type MimeBundle } from "./target";
 import { toBundle } from "./show";
 import { staticImagesEnabled } from "./static/staticImage";
-import { View } from "./View";
+import { View, uncountedFigures } from "./View";
 
 const { checkKeys, checkNumber, typeError } = validate;
 
@@ -101,7 +101,8 @@ export class LiveView {
       still = true;
       this.lastStill = this.now();
     }
-    target.publish(bundleOf(frame, still), this.displayId, this.published > 0);
+    const bundle = final ? bundleOf(frame, still) : uncountedFigures(() => bundleOf(frame, still)); // only the final frame's ids stay
+    target.publish(bundle, this.displayId, this.published > 0);
     this.published++;
   }
 }

@@ -3,6 +3,7 @@
  * "install tfjs-node" banner.
  */
 import * as tf from "../tf";
+import { installFastGather } from "../kernels/fastGather";
 import { checkKeys, typeError } from "../validate";
 import { guardWasmHeap } from "./memoryLimit";
 
@@ -93,6 +94,7 @@ async function start(name: BackendName): Promise<void> {
   }
   if (name === "cpu") silenceCpuBanner();
   if (name === "wasm") guardWasmHeap(tf.backend()); // a too-big tensor throws a RangeError, never "memory access out of bounds"
+  if (name === "wasm" || name === "cpu") installFastGather(name); // model.fit's batch slicing: whole-row copies
 }
 
 function parseName(fn: string, arg: string, value: unknown): BackendName {

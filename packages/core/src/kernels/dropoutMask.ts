@@ -1,10 +1,65 @@
 /**
- * Inverted dropout with the mask drawn by a seeded mulberry32 stream in one JS loop. tfjs's
- * `tf.dropout` draws its uniforms through `tf.randomUniform`, a per-element seedrandom generator:
- * in a profiled epoch of notebook 06's model that alone was 15% of the time.
+ * Inverted dropout with the mask drawn by a seeded mulberry32 stream. tfjs's `tf.dropout` draws
+ * its uniforms through `tf.randomUniform`, a per-element seedrandom generator: in a profiled epoch
+ * of notebook 06's model that alone was 15% of the time. On cpu and wasm it is one kernel each way:
+ * the backward draws the same stream again from the seed instead of keeping a mask (on wasm the
+ * stream runs in WebAssembly, `sequenceSimd`'s `dropmul`).
  */
 import * as tf from "../tf";
 import { mulberry32 } from "../backend/seed";
+import { KERNEL_BACKENDS, allocate, view, wasmMemory } from "./heap";
+import { sequenceSimd } from "./sequenceSimd";
+import { hasFastKernels } from "./embeddingLookup";
+
+/** Kernel name of the dropout: input `x`, attrs `{ rate, seed }`. */
+export const DROPOUT = "EmbedlabDropout";
+
+/**
+ * `out[i] = x[i] · (u_i < rate ? 0 : float32(1 / (1 - rate)))`, `u` the mulberry32 stream of
+ * `seed`, over `n` elements (`out` may be `x`). On wasm (both arrays in `memory`) the loop runs in
+ * WebAssembly; the numbers are the same.
+ */
+export function dropoutInto(memory: object | null, out: Float32Array, x: Float32Array, n: number, rate: number, seed: number): void {
+  const keep = Math.fround(1 / (1 - rate));
+  const simd = sequenceSimd(memory);
+  if (simd !== null) {
+    const threshold = Math.ceil(rate * 4294967296); // u < rate·2^32 <=> u < ceil(rate·2^32) for whole u
+    const n4 = threshold < 4294967296 ? n & ~3 : 0;
+    if (n4 > 0) simd.dropmul4(out.byteOffset, x.byteOffset, n4, seed | 0, threshold | 0, keep); // four draws at a time
+    // the rest one by one, from the state after n4 draws (mulberry32's state is seed + k·0x6d2b79f5)
+    if (n4 < n) simd.dropmul(out.byteOffset + 4 * n4, x.byteOffset + 4 * n4, n - n4, (seed + Math.imul(n4, 0x6d2b79f5)) | 0, rate * 4294967296, keep);
+    return;
+  }
+  const next = mulberry32(seed);
+  for (let i = 0; i < n; i++) out[i] = x[i] * (next() < rate ? 0 : keep);
+}
+
+function dropoutKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+  const { x } = inputs as { x: tf.TensorInfo };
+  const { rate, seed } = attrs as unknown as { rate: number; seed: number };
+  const outInfo = allocate(backend, x.shape, "float32", false);
+  const n = x.shape.reduce((a, b) => a * b, 1);
+  dropoutInto(wasmMemory(backend), view(backend, outInfo) as Float32Array, view(backend, x) as Float32Array, n, rate, seed);
+  return outInfo;
+}
+
+let registered = false;
+
+/** Registers the dropout kernel and its gradient (idempotent; done on import). */
+export function registerDropoutKernels(): void {
+  if (registered) return;
+  registered = true;
+  for (const backendName of KERNEL_BACKENDS) {
+    tf.registerKernel({ kernelName: DROPOUT, backendName, kernelFunc: dropoutKernel as unknown as tf.KernelFunc });
+  }
+  tf.registerGradient({
+    kernelName: DROPOUT,
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], _saved: tf.Tensor[], attrs: tf.NamedAttrMap) => ({
+      x: () => tf.engine().runKernel(DROPOUT, { x: dy as tf.Tensor }, attrs) as tf.Tensor, // the same mask: dy · mask
+    }),
+  });
+}
+registerDropoutKernels();
 
 /**
  * `x · mask / (1 - rate)` with `mask[i] = (u_i >= rate)`, `u` from `mulberry32(seed)`: the same
@@ -14,6 +69,7 @@ import { mulberry32 } from "../backend/seed";
  * **Input shape:** any. **Output shape:** the same.
  */
 export function dropoutMask(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
+  if (hasFastKernels() && x.dtype === "float32") return tf.engine().runKernel(DROPOUT, { x }, { rate, seed }) as tf.Tensor;
   const n = x.size;
   const scale = 1 / (1 - rate);
   const next = mulberry32(seed);

@@ -64,14 +64,14 @@ export function view(backend: tf.KernelBackend, info: tf.TensorInfo): tf.TypedAr
  * A new output tensor of `shape`, zero-filled when `zero` is set (wasm heap memory is reused, so it
  * is not zero by itself). Returns its info; take its `view` after *every* output is allocated.
  */
-export function allocate(backend: tf.KernelBackend, shape: number[], dtype: "float32" | "int32", zero: boolean): tf.TensorInfo {
+export function allocate(backend: tf.KernelBackend, shape: number[], dtype: "float32" | "int32" | "bool", zero: boolean): tf.TensorInfo {
   if (kernelBackendName(backend) === "wasm") {
     const info = (backend as unknown as WasmBackendLike).makeOutput(shape, dtype);
     if (zero) view(backend, info).fill(0);
     return info;
   }
   const size = shape.reduce((a, b) => a * b, 1);
-  const values = dtype === "int32" ? new Int32Array(size) : new Float32Array(size); // zero-filled by JS
+  const values = dtype === "int32" ? new Int32Array(size) : dtype === "bool" ? new Uint8Array(size) : new Float32Array(size); // zero-filled by JS
   return (backend as unknown as CpuBackendLike).makeTensorInfo(shape, dtype, values);
 }
 
@@ -101,4 +101,9 @@ export function markWritten(backend: tf.KernelBackend, info: tf.TensorInfo): voi
   const id = w.dataIdNextNumber++;
   w.wasm.tfjs.registerTensor(id, size, data.memoryOffset);
   data.id = id;
+}
+
+/** Frees a scratch tensor made with {@link allocate} inside a kernel (never handed to tfjs). */
+export function release(backend: tf.KernelBackend, info: tf.TensorInfo): void {
+  backend.disposeData(info.dataId, true);
 }

@@ -16,6 +16,20 @@ const uleb = (n: number): number[] => {
   return out;
 };
 
+/** Signed LEB128, for i32.const beyond 63. */
+const sleb = (n: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+};
+
 function moduleBytes(): Uint8Array {
   const get = (i: number) => [0x20, i];
   const set = (i: number) => [0x21, i];
@@ -31,6 +45,8 @@ function moduleBytes(): Uint8Array {
   const f32store = [0x38, 2, 0];
   const i32load = [0x28, 2, 0];
   const lane = (l: number) => [...simd(31), l];
+  const [xor, or, shrU, ne, f32mul, f32add] = [[0x73], [0x72], [0x76], [0x47], [0x94], [0x92]];
+  const ifThen = (body: number[]) => [0x04, 0x40, ...body, 0x0b];
   /** for (i = 0; i < limit; i += step) body */
   const forLoop = (i: number, limit: number[], step: number, body: number[]) => [
     ...c(0), ...set(i),
@@ -117,6 +133,104 @@ function moduleBytes(): Uint8Array {
     return { locals: [2, 5, 0x7f, 1, 0x7b], code };
   })();
 
+
+  // scatter(out, dy, ids, n, dBytes, pad): out[ids[i]] += dy[i] for every i with ids[i] != pad, in
+  // order of i (each lane one float32 add: the same sums as the scalar loop)
+  const scatter = (() => {
+    const [OUT, DY, IDS, N, DB, PAD] = [0, 1, 2, 3, 4, 5];
+    const [I, J, K, OROW, SROW] = [6, 7, 8, 9, 10];
+    const code = forLoop(I, get(N), 1, [
+      ...get(IDS), ...get(I), ...c(4), ...mul, ...add, ...i32load, ...set(K),
+      ...get(K), ...get(PAD), ...ne,
+      ...ifThen([
+        ...get(OUT), ...get(K), ...get(DB), ...mul, ...add, ...set(OROW),
+        ...get(DY), ...get(I), ...get(DB), ...mul, ...add, ...set(SROW),
+        ...forLoop(J, get(DB), 16, [
+          ...get(OROW), ...get(J), ...add,
+          ...get(OROW), ...get(J), ...add, ...vload,
+          ...get(SROW), ...get(J), ...add, ...vload, ...fadd, ...vstore,
+        ]),
+      ]),
+    ]);
+    return { locals: [1, 5, 0x7f], code };
+  })();
+
+  // outer2(out, s1, q1, q1Stride, s2, q2, q2Stride, b, t, dBytes):
+  //   out[i, k] = s1[i, k] · q1[i?] + s2[i, k] · q2[i?]   (each product rounded, then the sum)
+  const outer2 = (() => {
+    const [OUT, S1, Q1, Q1S, S2, Q2, Q2S, B, T, DB] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const [I, K, J, Q1ROW, Q2ROW, OROW, IDX, V1, V2] = [10, 11, 12, 13, 14, 15, 16, 17, 18];
+    const code = forLoop(I, get(B), 1, [
+      ...get(Q1), ...get(I), ...get(Q1S), ...mul, ...add, ...set(Q1ROW),
+      ...get(Q2), ...get(I), ...get(Q2S), ...mul, ...add, ...set(Q2ROW),
+      ...forLoop(K, get(T), 1, [
+        ...get(I), ...get(T), ...mul, ...get(K), ...add, ...set(IDX),
+        ...get(S1), ...get(IDX), ...c(4), ...mul, ...add, ...f32load, ...splat, ...set(V1),
+        ...get(S2), ...get(IDX), ...c(4), ...mul, ...add, ...f32load, ...splat, ...set(V2),
+        ...get(OUT), ...get(IDX), ...get(DB), ...mul, ...add, ...set(OROW),
+        ...forLoop(J, get(DB), 16, [
+          ...get(OROW), ...get(J), ...add,
+          ...get(V1), ...get(Q1ROW), ...get(J), ...add, ...vload, ...fmul,
+          ...get(V2), ...get(Q2ROW), ...get(J), ...add, ...vload, ...fmul,
+          ...fadd, ...vstore,
+        ]),
+      ]),
+    ]);
+    return { locals: [2, 7, 0x7f, 2, 0x7b], code };
+  })();
+
+  // dropmul(out, x, n, seed, threshold, keep): the mulberry32 stream of `seed` (backend/seed.ts),
+  // one draw u per element; out[i] = x[i] · (u < threshold ? 0 : keep), threshold = rate · 2^32
+  const dropmul = (() => {
+    const [OUT, X, N, S, THR, KEEP] = [0, 1, 2, 3, 4, 5];
+    const [I, T, OFF] = [6, 7, 8];
+    const code = forLoop(I, get(N), 1, [
+      ...get(S), 0x41, ...sleb(0x6d2b79f5), ...add, ...set(S),
+      ...get(S), ...get(S), ...c(15), ...shrU, ...xor, ...get(S), ...c(1), ...or, ...mul, ...set(T),
+      ...get(T), ...get(T), ...get(T), ...get(T), ...c(7), ...shrU, ...xor, ...get(T), ...c(61), ...or, ...mul, ...add, ...xor, ...set(T),
+      ...get(T), ...get(T), ...c(14), ...shrU, ...xor, ...set(T),
+      ...get(I), ...c(4), ...mul, ...set(OFF),
+      ...get(OUT), ...get(OFF), ...add,
+      ...get(X), ...get(OFF), ...add, ...f32load,
+      0x43, 0, 0, 0, 0, ...get(KEEP), ...get(T), 0xb8, ...get(THR), 0x63, 0x1b, // select(0, keep, f64(u) < threshold)
+      ...f32mul, ...f32store,
+    ]);
+    return { locals: [1, 3, 0x7f], code };
+  })();
+
+  // dropmul4(out, x, n, seed, threshold, keep): dropmul four draws at a time (n a multiple of 4).
+  // mulberry32's state after k draws is seed + k·0x6d2b79f5, so lane l of step k is draw 4k + l;
+  // threshold = ceil(rate · 2^32) as an unsigned integer (u < rate·2^32 <=> u < ceil(rate·2^32))
+  const dropmul4 = (() => {
+    const [OUT, X, N, SEED, THR, KEEP] = [0, 1, 2, 3, 4, 5];
+    const [I, END, S, T, TV, KV, STEP] = [6, 7, 8, 9, 10, 11, 12];
+    const C = 0x6d2b79f5;
+    const lanes = [1, 2, 3, 4].flatMap((k) => {
+      const v = Math.imul(C, k) >>> 0;
+      return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
+    });
+    const i32splat = simd(17);
+    const [vxor, vor, bitselect, ltU4, iadd4, imul4, ishr4] = [simd(81), simd(80), simd(82), simd(58), simd(174), simd(181), simd(173)];
+    const code = [
+      ...get(SEED), ...i32splat, ...simd(12), ...lanes, ...iadd4, ...set(S),
+      0x41, ...sleb(Math.imul(C, 4)), ...i32splat, ...set(STEP),
+      ...get(THR), ...i32splat, ...set(TV),
+      ...get(KEEP), ...splat, ...set(KV),
+      ...get(N), ...c(4), ...mul, ...set(END),
+      ...forLoop(I, get(END), 16, [
+        ...get(S), ...get(S), ...c(15), ...ishr4, ...vxor, ...get(S), 0x41, ...sleb(1), ...i32splat, ...vor, ...imul4, ...set(T),
+        ...get(T), ...get(T), ...get(T), ...get(T), ...c(7), ...ishr4, ...vxor, ...get(T), 0x41, ...sleb(61), ...i32splat, ...vor, ...imul4, ...iadd4, ...vxor, ...set(T),
+        ...get(T), ...get(T), ...c(14), ...ishr4, ...vxor, ...set(T),
+        ...get(OUT), ...get(I), ...add,
+        ...get(X), ...get(I), ...add, ...vload,
+        ...vzero, ...get(KV), ...get(T), ...get(TV), ...ltU4, ...bitselect, // 0 where u < threshold, else keep
+        ...fmul, ...vstore,
+        ...get(S), ...get(STEP), ...iadd4, ...set(S),
+      ]),
+    ];
+    return { locals: [2, 2, 0x7f, 5, 0x7b], code };
+  })();
+
   const body = (f: { locals: number[]; code: number[] }) => {
     const b = [...f.locals, ...f.code, 0x0b];
     return [...uleb(b.length), ...b];
@@ -126,11 +240,11 @@ function moduleBytes(): Uint8Array {
   const i32s = (n: number) => new Array<number>(n).fill(0x7f);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [3, 0x60, 8, ...i32s(7), 0x7d, 0, 0x60, 6, ...i32s(6), 0, 0x60, 7, ...i32s(7), 0]),
+    ...section(1, [6, 0x60, 8, ...i32s(7), 0x7d, 0, 0x60, 6, ...i32s(6), 0, 0x60, 7, ...i32s(7), 0, 0x60, 10, ...i32s(10), 0, 0x60, 6, ...i32s(4), 0x7c, 0x7d, 0, 0x60, 6, ...i32s(5), 0x7d, 0]),
     ...section(2, [1, ...name("env"), ...name("mem"), 0x02, 0x00, 0x00]),
-    ...section(3, [4, 0, 1, 2, 2]),
-    ...section(7, [4, ...name("tpl"), 0, 0, ...name("wsum"), 0, 1, ...name("outer"), 0, 2, ...name("rowdot"), 0, 3]),
-    ...section(10, [4, ...body(tpl), ...body(wsum), ...body(outer), ...body(rowdot)]),
+    ...section(3, [8, 0, 1, 2, 2, 1, 3, 4, 5]),
+    ...section(7, [8, ...name("tpl"), 0, 0, ...name("wsum"), 0, 1, ...name("outer"), 0, 2, ...name("rowdot"), 0, 3, ...name("scatter"), 0, 4, ...name("outer2"), 0, 5, ...name("dropmul"), 0, 6, ...name("dropmul4"), 0, 7]),
+    ...section(10, [8, ...body(tpl), ...body(wsum), ...body(outer), ...body(rowdot), ...body(scatter), ...body(outer2), ...body(dropmul), ...body(dropmul4)]),
   ]);
 }
 
@@ -140,6 +254,10 @@ export interface SequenceSimd {
   wsum(out: number, x: number, w: number, b: number, t: number, dBytes: number): void;
   outer(out: number, s: number, q: number, b: number, t: number, dBytes: number, qStride: number): void;
   rowdot(out: number, x: number, q: number, b: number, t: number, dBytes: number, qStride: number): void;
+  scatter(out: number, dy: number, ids: number, n: number, dBytes: number, pad: number): void;
+  outer2(out: number, s1: number, q1: number, q1Stride: number, s2: number, q2: number, q2Stride: number, b: number, t: number, dBytes: number): void;
+  dropmul(out: number, x: number, n: number, seed: number, threshold: number, keep: number): void;
+  dropmul4(out: number, x: number, n: number, seed: number, threshold: number, keep: number): void;
 }
 
 interface WasmApi {

@@ -9,7 +9,7 @@
  */
 import * as tf from "../tf";
 import { KERNEL_BACKENDS, allocate, view, wasmMemory } from "./heap";
-import { sequenceSimd } from "./sequenceSimd";
+import { type SequenceSimd, sequenceSimd } from "./sequenceSimd";
 import { hasFastKernels } from "./embeddingLookup";
 
 /** `out[b, d] = Σ_t w[b, t] · x[b, t, d]` — `x` `[B, T, D]`, `w` `[B, T]` -> `[B, D]`. */
@@ -21,17 +21,11 @@ export const OUTER_SCALE = "EmbedlabOuterScale";
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend };
 
-function weightedSumKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
-  const { x, w } = inputs as { x: tf.TensorInfo; w: tf.TensorInfo };
-  const [b, t, d] = x.shape;
-  const outInfo = allocate(backend, [b, d], "float32", true); // [B, D]
-  const out = view(backend, outInfo) as Float32Array;
-  const xs = view(backend, x) as Float32Array;
-  const ws = view(backend, w) as Float32Array;
-  const simd = d % 4 === 0 ? sequenceSimd(wasmMemory(backend)) : null;
+/** `out[b, :] = Σ_t w[b, t] · x[b, t, :]` into `out` (`[B, D]`, zeroed): f32x4 on wasm when `simd`, else a JS loop. */
+export function weightedSumInto(simd: SequenceSimd | null, out: Float32Array, xs: Float32Array, ws: Float32Array, b: number, t: number, d: number): void {
   if (simd !== null) {
     simd.wsum(out.byteOffset, xs.byteOffset, ws.byteOffset, b, t, 4 * d);
-    return outInfo;
+    return;
   }
   const acc = new Float64Array(d);
   for (let i = 0; i < b; i++) {
@@ -44,21 +38,13 @@ function weightedSumKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
     }
     for (let j = 0; j < d; j++) out[i * d + j] = acc[j];
   }
-  return outInfo;
 }
 
-function rowDotKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
-  const { x, q } = inputs as { x: tf.TensorInfo; q: tf.TensorInfo };
-  const [b, t, d] = x.shape;
-  const perBatch = q.shape.length === 2;
-  const outInfo = allocate(backend, [b, t], "float32", false); // [B, T]
-  const out = view(backend, outInfo) as Float32Array;
-  const xs = view(backend, x) as Float32Array;
-  const qs = view(backend, q) as Float32Array;
-  const simd = d % 4 === 0 ? sequenceSimd(wasmMemory(backend)) : null;
+/** `out[b, t] = x[b, t, :] · q[b?, :]` (`q` per batch row when `perBatch`). */
+export function rowDotInto(simd: SequenceSimd | null, out: Float32Array, xs: Float32Array, qs: Float32Array, b: number, t: number, d: number, perBatch: boolean): void {
   if (simd !== null) {
     simd.rowdot(out.byteOffset, xs.byteOffset, qs.byteOffset, b, t, 4 * d, perBatch ? 4 * d : 0);
-    return outInfo;
+    return;
   }
   for (let i = 0; i < b; i++) {
     const qBase = perBatch ? i * d : 0;
@@ -69,22 +55,13 @@ function rowDotKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
       out[i * t + k] = s;
     }
   }
-  return outInfo;
 }
 
-function outerScaleKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
-  const { s, q } = inputs as { s: tf.TensorInfo; q: tf.TensorInfo };
-  const [b, t] = s.shape;
-  const d = q.shape[q.shape.length - 1];
-  const perBatch = q.shape.length === 2;
-  const outInfo = allocate(backend, [b, t, d], "float32", false); // [B, T, D]
-  const out = view(backend, outInfo) as Float32Array;
-  const ss = view(backend, s) as Float32Array;
-  const qs = view(backend, q) as Float32Array;
-  const simd = d % 4 === 0 ? sequenceSimd(wasmMemory(backend)) : null;
+/** `out[b, t, :] = s[b, t] · q[b?, :]`. */
+export function outerScaleInto(simd: SequenceSimd | null, out: Float32Array, ss: Float32Array, qs: Float32Array, b: number, t: number, d: number, perBatch: boolean): void {
   if (simd !== null) {
     simd.outer(out.byteOffset, ss.byteOffset, qs.byteOffset, b, t, 4 * d, perBatch ? 4 * d : 0);
-    return outInfo;
+    return;
   }
   for (let i = 0; i < b; i++) {
     const qBase = perBatch ? i * d : 0;
@@ -94,6 +71,35 @@ function outerScaleKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
       for (let j = 0; j < d; j++) out[base + j] = sk * qs[qBase + j];
     }
   }
+}
+
+/** The SIMD loops for rows of `d` floats on `backend`, or `null` (cpu, or `d` not a multiple of 4). */
+export function simdFor(backend: tf.KernelBackend, d: number): SequenceSimd | null {
+  return d % 4 === 0 ? sequenceSimd(wasmMemory(backend)) : null;
+}
+
+function weightedSumKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const { x, w } = inputs as { x: tf.TensorInfo; w: tf.TensorInfo };
+  const [b, t, d] = x.shape;
+  const outInfo = allocate(backend, [b, d], "float32", true); // [B, D]
+  weightedSumInto(simdFor(backend, d), view(backend, outInfo) as Float32Array, view(backend, x) as Float32Array, view(backend, w) as Float32Array, b, t, d);
+  return outInfo;
+}
+
+function rowDotKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const { x, q } = inputs as { x: tf.TensorInfo; q: tf.TensorInfo };
+  const [b, t, d] = x.shape;
+  const outInfo = allocate(backend, [b, t], "float32", false); // [B, T]
+  rowDotInto(simdFor(backend, d), view(backend, outInfo) as Float32Array, view(backend, x) as Float32Array, view(backend, q) as Float32Array, b, t, d, q.shape.length === 2);
+  return outInfo;
+}
+
+function outerScaleKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const { s, q } = inputs as { s: tf.TensorInfo; q: tf.TensorInfo };
+  const [b, t] = s.shape;
+  const d = q.shape[q.shape.length - 1];
+  const outInfo = allocate(backend, [b, t, d], "float32", false); // [B, T, D]
+  outerScaleInto(simdFor(backend, d), view(backend, outInfo) as Float32Array, view(backend, s) as Float32Array, view(backend, q) as Float32Array, b, t, d, q.shape.length === 2);
   return outInfo;
 }
 

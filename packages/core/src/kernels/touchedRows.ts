@@ -12,27 +12,44 @@ export interface TouchedRows {
   dim: number;
 }
 
-const registry = new WeakMap<object, TouchedRows>();
+/** What the backward pass saw; the sorted rows are worked out only if an optimizer asks. */
+interface Recorded {
+  ids: Int32Array;
+  paddingIdx: number;
+  numRows: number;
+  dim: number;
+  rows: TouchedRows | null;
+}
 
-/** Records that the gradient stored at `dataId` (`[numRows, dim]`) is zero outside the rows of `ids`. */
+const registry = new WeakMap<object, Recorded>();
+
+/**
+ * Records that the gradient stored at `dataId` (`[numRows, dim]`) is zero outside the rows of `ids`.
+ * Keeps a copy of the ids (the rows are sorted out lazily: a dense optimizer never asks).
+ */
 export function recordTouchedRows(dataId: object, ids: tf.TypedArray, numRows: number, dim: number, paddingIdx: number): void {
-  const seen = new Uint8Array(numRows);
+  registry.set(dataId, { ids: Int32Array.from(ids), paddingIdx, numRows, dim, rows: null });
+}
+
+function sortedRows(r: Recorded): TouchedRows {
+  const seen = new Uint8Array(r.numRows);
   let count = 0;
-  for (let i = 0; i < ids.length; i++) {
-    const k = ids[i];
-    if (k !== paddingIdx && seen[k] === 0) {
+  for (let i = 0; i < r.ids.length; i++) {
+    const k = r.ids[i];
+    if (k !== r.paddingIdx && seen[k] === 0) {
       seen[k] = 1;
       count++;
     }
   }
   const rows = new Int32Array(count);
   for (let k = 0, j = 0; j < count; k++) if (seen[k] === 1) rows[j++] = k;
-  registry.set(dataId, { rows, numRows, dim });
+  return { rows, numRows: r.numRows, dim: r.dim };
 }
 
 /** The rows recorded for `gradient`, or `null` when it did not come straight from a lookup's backward. */
 export function touchedRows(gradient: tf.Tensor): TouchedRows | null {
-  const t = registry.get(gradient.dataId);
-  if (t === undefined || gradient.rank !== 2 || gradient.shape[0] !== t.numRows || gradient.shape[1] !== t.dim) return null;
-  return t;
+  const r = registry.get(gradient.dataId);
+  if (r === undefined || gradient.rank !== 2 || gradient.shape[0] !== r.numRows || gradient.shape[1] !== r.dim) return null;
+  if (r.rows === null) r.rows = sortedRows(r);
+  return r.rows;
 }

@@ -6,6 +6,7 @@
 import * as tf from "../tf";
 import { nextSeed } from "../backend/seed";
 import { rowDot, weightedSum } from "../kernels/sequenceWeights";
+import { canPoolFused, sequencePool } from "../kernels/sequencePool";
 import { checkKeys, checkOneOf, formatShape, typeError } from "../validate";
 import { LAYER_ARG_KEYS, type LayerArgs, type Shape, firstInput, withDefaultName } from "./args";
 
@@ -68,6 +69,8 @@ export class SequencePooling extends tf.layers.Layer {
   /** The weights each position gets, `[B, T]` (rows sum to 1 over real positions); mean/max: the uniform or arg-max share. */
   attentionWeights(x: tf.Tensor, mask?: tf.Tensor | null): tf.Tensor2D {
     return tf.tidy(() => {
+      const fused = this.fused(x, mask ?? null);
+      if (fused !== null) return fused[1] as tf.Tensor2D;
       const [b, t] = x.shape as number[];
       const real = mask ? tf.cast(mask, "float32") : tf.ones([b, t]); // [B, T]
       if (this.mode !== "attention") {
@@ -95,9 +98,21 @@ export class SequencePooling extends tf.layers.Layer {
         const pooled = tf.max(filled, 1); // [B, D]
         return tf.where(tf.broadcastTo(anyReal, pooled.shape), pooled, tf.zerosLike(pooled)); // all-masked rows -> 0
       }
+      const fused = this.fused(x, mask);
+      if (fused !== null) return fused[0]; // one kernel forward, one backward (kernels/sequencePool.ts)
       const w = this.attentionWeights(x, mask); // [B, T]
       return weightedSum(x, w); // Σ_t w[b, t] · x[b, t, :]: [B, T, D], [B, T] -> [B, D], no broadcasting gradients
     });
+  }
+
+  /** Mean/attention pooling in one kernel on cpu/wasm: `[pooled, weights]`, or `null` where it can't run. */
+  private fused(x: tf.Tensor, mask: tf.Tensor | null): [tf.Tensor, tf.Tensor] | null {
+    // Attention stays on the composed tfjs ops for now: the fused kernel's float64 softmax differs
+    // from tfjs's float32 one in the last bits, enough to move walkthrough 07's trained RoPE/T5
+    // accuracies and flip its T5 verdict. Mean pooling's kernel gives the same bits.
+    if (this.mode !== "mean" || !canPoolFused() || x.dtype !== "float32") return null;
+    if (mask !== null && !(mask.rank === 2 && mask.shape[0] === x.shape[0] && mask.shape[1] === x.shape[1])) return null;
+    return sequencePool(x, null, mask, "mean");
   }
 
   override computeMask(): tf.Tensor {

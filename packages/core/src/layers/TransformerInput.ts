@@ -9,6 +9,7 @@ import { positionalEncodingTable } from "../encoding";
 import { embeddingLookup } from "../kernels/embeddingLookup";
 import { tokenPositionLookup } from "../kernels/tokenPositionLookup";
 import { dropoutMask } from "../kernels/dropoutMask";
+import { paddingMask } from "../kernels/paddingMask";
 import { withCheckedIndices } from "../kernels/checkIndices";
 import { checkInt, checkKeys, checkNumber, checkOneOf, typeError } from "../validate";
 import { LAYER_ARG_KEYS, type LayerArgs, type Shape, checkBool, firstInput, normalTable, normalizePaddingIdx, tensorInitializer, withDefaultName } from "./args";
@@ -147,14 +148,18 @@ export class TransformerInput extends EagerLayer {
         // One fused kernel on cpu/wasm: E[ids] · s + PE[:T] (√D keeps tokens and positions on a par)
         const scale = this.scale ? Math.sqrt(this.dModel) : 1;
         const lookup = () => embeddingLookup(table, checked, { paddingIdx: this.paddingIdx ?? undefined }, FN); // [B, T] -> [B, T, D]
+        // dropout (training only) draws its seed here, on every backend, so a seeded run is the same everywhere
+        const dropout = this.dropout > 0 && kwargs.training === true ? this.dropout : 0;
+        const dropoutSeed = dropout > 0 ? nextSeed() : 0;
         let x: tf.Tensor;
         if (positions === null) {
           x = lookup(); // positional "none": nothing to add
           if (this.scale) x = tf.mul(x, scale);
+          if (dropout > 0) x = dropoutMask(x, dropout, dropoutSeed); // tf.dropout's rule, a fast seeded mask
         } else {
-          x = tokenPositionLookup(table, checked, positions, { scale, paddingIdx: this.paddingIdx ?? -1, fn: FN }, lookup); // [B, T, D]
+          // one kernel: lookup · scale + positions, then the dropout mask, in place
+          x = tokenPositionLookup(table, checked, positions, { scale, paddingIdx: this.paddingIdx ?? -1, fn: FN, dropout, dropoutSeed }, lookup); // [B, T, D]
         }
-        if (this.dropout > 0 && kwargs.training === true) x = dropoutMask(x, this.dropout, nextSeed()); // tf.dropout's rule, a fast seeded mask
         return x;
       }),
     );
@@ -164,7 +169,7 @@ export class TransformerInput extends EagerLayer {
     // tfjs types the mask as always present; `null` (no mask) is what its own layers return too.
     if (this.paddingIdx === null || !this.maskPadding) return null as unknown as tf.Tensor;
     const ids = firstInput(inputs);
-    return tf.notEqual(ids, tf.scalar(this.paddingIdx, ids.dtype)); // [B, T] bool, true = real token
+    return paddingMask(ids, this.paddingIdx); // [B, T] bool, true = real token
   }
 
   override getConfig(): tf.serialization.ConfigDict {
