@@ -5,30 +5,7 @@
  * otherwise (and on cpu) the JS loops run. Internal.
  */
 
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-};
-
-/** Signed LEB128, for i32.const beyond 63. */
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-};
+import { sleb, uleb } from "./wasmBytes";
 
 function moduleBytes(): Uint8Array {
   const get = (i: number) => [0x20, i];

@@ -7,17 +7,7 @@
  * `adam.ts` does the few elements past the last multiple of 4 (and every backend but wasm).
  */
 
-/** LEB128 encodings for the module bytes. */
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-};
+import { uleb } from "../kernels/wasmBytes";
 
 /**
  * Two functions `(p, g, m, v, bytes, b1, a1, b2, a2, eps, negStep, bc2Sqrt, keep)` over memory

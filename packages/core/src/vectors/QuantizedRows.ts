@@ -18,7 +18,7 @@
  * JavaScript: the same numbers, slower.
  */
 import type { Dots8Fn } from "./parallelScan";
-import { MAX_WASM_BYTES, PAGE, WASM, compileOnce, moduleBytes, op, simdDisabled } from "./wasmBytes";
+import { MAX_WASM_BYTES, PAGE, WASM, compileOnce, moduleBytes, op, simdDisabled } from "../kernels/wasmBytes";
 import { topK } from "./UnitRows";
 import { candidateRows } from "./candidateRows";
 import { CONTROL_BYTES, PARALLEL_MIN_ROWS, ParallelScan, threadsAvailable } from "./parallelScan";

@@ -12,7 +12,7 @@
  * `mostSimilar` does not use this copy: `QuantizedRows` answers it from an int8 index a quarter
  * the size, with the same result.
  */
-import { MAX_WASM_BYTES, PAGE, WASM, compileOnce, moduleBytes, op, simdDisabled } from "./wasmBytes";
+import { MAX_WASM_BYTES, PAGE, WASM, compileOnce, moduleBytes, op, simdDisabled } from "../kernels/wasmBytes";
 
 /**
  * `dots(mat, rows, strideBytes, q, out)`: `out[r] = Σ_j mat[r][j] · q[j]` (f32) for `rows` (even)

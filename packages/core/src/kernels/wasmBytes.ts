@@ -1,6 +1,6 @@
 /**
  * A few bytes of WebAssembly, assembled by hand: the encoding helpers and the module wrapper that
- * the SIMD scans of the vectors module (`UnitRows`, `QuantizedRows`) are written with. No wasm
+ * the SIMD scans of the vectors module (`UnitRows`, `QuantizedRows`) and the LEB128 numbers of the sequence and optimizer kernels are written with. No wasm
  * toolchain is needed at build or run time; each module imports its memory as `env.mem`.
  */
 
