@@ -107,12 +107,10 @@ export class SequencePooling extends tf.layers.Layer {
 
   /** Mean/attention pooling in one kernel on cpu/wasm: `[pooled, weights]`, or `null` where it can't run. */
   private fused(x: tf.Tensor, mask: tf.Tensor | null): [tf.Tensor, tf.Tensor] | null {
-    // Attention stays on the composed tfjs ops for now: the fused kernel's float64 softmax differs
-    // from tfjs's float32 one in the last bits, enough to move walkthrough 07's trained RoPE/T5
-    // accuracies and flip its T5 verdict. Mean pooling's kernel gives the same bits.
-    if (this.mode !== "mean" || !canPoolFused() || x.dtype !== "float32") return null;
+    if (this.mode === "max" || !canPoolFused() || x.dtype !== "float32") return null;
     if (mask !== null && !(mask.rank === 2 && mask.shape[0] === x.shape[0] && mask.shape[1] === x.shape[1])) return null;
-    return sequencePool(x, null, mask, "mean");
+    const q = this.mode === "attention" ? (this.query as tf.LayerVariable).read() : null;
+    return sequencePool(x, q, mask, this.mode);
   }
 
   override computeMask(): tf.Tensor {
