@@ -9,6 +9,10 @@
  * row's `1/‖x‖`; exact scores are recomputed from the caller's table, so no float copy of the
  * table is made. Building it for 2M × 300 costs one pass over the table and 0.6 GB.
  *
+ * `mostSimilarCosmul` scans the same index once per term (`approxScores`, one thread) and bounds
+ * each row's 3CosMul score from the approximate cosines, then scores exactly the rows that can
+ * still be in its top k.
+ *
  * From `PARALLEL_MIN_ROWS` rows (2^17) the index lives in a shared memory and two threads scan it
  * (`parallelScan`: the scan is bound by one core's memory bandwidth), each picking the candidates
  * of its half; the merged candidates are the ones a one-thread scan picks, so the answer is the
@@ -247,14 +251,59 @@ export class QuantizedRows {
     this.parallel?.detach();
   }
 
-  /** The exact score of row `r`: Σ_j fround(x_j / ‖x‖) · query_j in float64. */
-  private exact(r: number, query: ArrayLike<number>): number {
+  /** The exact score of row `r`: Σ_j fround(x_j / ‖x‖) · query_j in float64 (any `query` of length `dim`). */
+  exact(r: number, query: ArrayLike<number>): number {
     const { data, dim } = this;
     const o = r * dim;
     const inv = this.invNorm[r];
     let s = 0;
     for (let j = 0; j < dim; j++) s += Math.fround(data[o + j] * inv) * query[j];
     return s;
+  }
+
+  /**
+   * Puts `query` (‖query‖ ≤ 1) into the int16 query of the scan and returns the bound on
+   * |exact − approximate| score of every row against it.
+   */
+  private setQuery(query: ArrayLike<number>): number {
+    const { q16, qScale, dim } = this;
+    if (!q16) throw new Error("QuantizedRows: no int8 scan"); // callers check dots8Fn first
+    let fErr = 0;
+    for (let j = 0; j < dim; j++) {
+      const v = Math.round(query[j] * qScale);
+      q16[j] = v;
+      const f = query[j] - v / qScale;
+      fErr += f * f;
+    }
+    // |exact - approx| ≤ e_r·‖q‖ + ‖row8‖·‖f‖ ≤ e + (1 + e)·‖f‖ (Cauchy–Schwarz, ‖row‖ = 1, ‖q‖ ≤ 1)
+    const e = this.maxError;
+    return e + (1 + e) * Math.sqrt(fErr) + SLACK;
+  }
+
+  /**
+   * Approximate scores of rows `[0, limit)` against `query` (any length, finite values) from the
+   * int8 scan, and a bound on how far each is from `exact(r, query)`; `null` where there is no
+   * int8 scan (no SIMD) or `query` is not finite. One thread; the scores are a fresh array.
+   * **Output shape:** `approx` `[limit]`.
+   */
+  approxScores(query: ArrayLike<number>, limit: number): { approx: Float32Array; bound: number } | null {
+    const { dim } = this;
+    if (!this.dots8Fn || !this.out) return null;
+    let ss = 0;
+    for (let j = 0; j < dim; j++) ss += query[j] * query[j];
+    const norm = Math.sqrt(ss);
+    if (!Number.isFinite(norm)) return null;
+    if (norm === 0) return { approx: new Float32Array(limit), bound: 0 }; // every exact score is 0
+    const unit = new Float64Array(dim);
+    for (let j = 0; j < dim; j++) unit[j] = query[j] / norm;
+    // exact(r, query) = norm · exact(r, unit) up to float64 rounding (≪ SLACK · norm)
+    const bound = norm * this.setQuery(unit);
+    this.lastScanThreads = 1;
+    this.dots8Fn(0, Math.ceil(limit / GROUP) * GROUP, this.stride8, this.q16Offset, this.invOffset, this.outOffset);
+    const approx = this.out.slice(0, limit);
+    if (norm !== 1) for (let r = 0; r < limit; r++) approx[r] *= norm;
+    // the float32 products above round: widen by their relative error
+    return { approx, bound: bound + norm * 1e-6 };
   }
 
   /**
@@ -274,19 +323,9 @@ export class QuantizedRows {
       const index = topK(scores, k, exclude);
       return { index, score: index.map((i) => scores[i]) };
     }
-    const { q16, qScale } = this;
-    let fErr = 0;
-    for (let j = 0; j < dim; j++) {
-      const v = Math.round(query[j] * qScale);
-      q16[j] = v;
-      const f = query[j] - v / qScale;
-      fErr += f * f;
-    }
+    const bound = this.setQuery(query);
     const scanRows = Math.ceil(limit / GROUP) * GROUP;
     const approx = this.out;
-    // |exact - approx| ≤ e_r·‖q‖ + ‖row8‖·‖f‖ ≤ e + (1 + e)·‖f‖ (Cauchy–Schwarz, ‖row‖ = 1, ‖q‖ ≤ 1)
-    const e = this.maxError;
-    const bound = e + (1 + e) * Math.sqrt(fErr) + SLACK;
     // Every row whose approximate score is within 2·bound of the k-th best approximate score can
     // still make the top k.
     const margin = 2 * bound;
