@@ -38,7 +38,7 @@ const GROUP = 4;
  * multiplied-and-added pairwise into i32 lanes (i32x4.dot_i16x8_s); four rows per iteration share
  * the two query loads.
  */
-function dots8Bytes(shared: boolean): Uint8Array {
+export function dots8Bytes(shared: boolean): Uint8Array {
   const { get, set, tee, i32, simd, load, zero, loop, add, shl, ltU, eqz, brIf0 } = op;
   const load8x8 = (offset: number) => [0xfd, 1, 3, ...uleb(offset)]; // v128.load8x8_s, align 2^3
   const dot16 = simd(186); // i32x4.dot_i16x8_s
