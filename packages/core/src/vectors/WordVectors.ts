@@ -603,20 +603,28 @@ export class WordVectors {
 function cosmulCandidates(approx: { approx: Float32Array; bound: number }[], sign: number[], limit: number, k: number, exclude: ReadonlySet<number>): number[] {
   const lower = new Float64Array(limit);
   const upper = new Float64Array(limit);
+  const scores = approx.map((a) => a.approx);
+  const bounds = approx.map((a) => a.bound);
   for (let i = 0; i < limit; i++) {
     let pLo = 1, pHi = 1, nLo = 1, nHi = 1;
-    for (let t = 0; t < approx.length; t++) {
-      const a = approx[t].approx[i];
-      const b = approx[t].bound;
+    for (let t = 0; t < scores.length; t++) {
+      const a = scores[t][i];
+      const b = bounds[t];
       const lo = (1 + a - b) / 2;
       const hi = (1 + a + b) / 2;
       // [xLo, xHi] · [lo, hi]: the extremes are among the four corner products
-      const [xLo, xHi] = sign[t] > 0 ? [pLo, pHi] : [nLo, nHi];
+      const xLo = sign[t] > 0 ? pLo : nLo;
+      const xHi = sign[t] > 0 ? pHi : nHi;
       const c1 = xLo * lo, c2 = xLo * hi, c3 = xHi * lo, c4 = xHi * hi;
       const mLo = Math.min(c1, c2, c3, c4);
       const mHi = Math.max(c1, c2, c3, c4);
-      if (sign[t] > 0) [pLo, pHi] = [mLo, mHi];
-      else [nLo, nHi] = [mLo, mHi];
+      if (sign[t] > 0) {
+        pLo = mLo;
+        pHi = mHi;
+      } else {
+        nLo = mLo;
+        nHi = mHi;
+      }
     }
     nLo += 1e-6;
     nHi += 1e-6;
