@@ -60,8 +60,7 @@ describe.each(["simd", "js"] as const)("WordVectors queries (%s dot products) ma
   const setup = () => {
     if (path === "js") process.env.EMBEDLAB_VECTORS_SIMD = "0";
     wv = new WordVectors(words, rows);
-    wv.mostSimilar("w0"); // builds both indexes under the env setting
-    wv.mostSimilarCosmul("w0");
+    wv.mostSimilar("w0"); // builds the index (both queries scan it) under the env setting
     delete process.env.EMBEDLAB_VECTORS_SIMD;
     return reference(wv);
   };
@@ -70,7 +69,6 @@ describe.each(["simd", "js"] as const)("WordVectors queries (%s dot products) ma
 
   it("mostSimilar() with one word, several positive and negative words, topn and restrictVocab", () => {
     expect((wv as unknown as { quantizedRows: { simd: boolean } }).quantizedRows.simd).toBe(path === "simd");
-    expect((wv as unknown as { unitRows: { simd: boolean } }).unitRows.simd).toBe(path === "simd");
     expectClose(wv.mostSimilar("w5"), ref.mostSimilar(["w5"], []));
     expectClose(wv.mostSimilar({ positive: ["w1", "w2"], negative: ["w3"], topn: 25 }), ref.mostSimilar(["w1", "w2"], ["w3"], 25));
     expectClose(wv.mostSimilar({ negative: ["w9"], topn: 3 }), ref.mostSimilar([], ["w9"], 3));
@@ -131,6 +129,83 @@ function float32Scan(wv: WordVectors, pos: string[], neg: string[], topn: number
   scored.sort((a, b) => b.similarity - a.similarity || a.i - b.i);
   return scored.slice(0, topn).map(({ word, similarity }) => ({ word, similarity }));
 }
+
+/**
+ * 3CosMul as mostSimilarCosmul defines it, done naively: float32 unit rows, each cosine in float64
+ * against the term (a word's float32 unit row, or a raw vector as given), gensim's product, a full sort.
+ */
+function cosmulScan(wv: WordVectors, pos: (string | number[])[], neg: (string | number[])[], topn: number, limit = wv.size) {
+  const unit = (i: number) => {
+    const row = wv.data.subarray(i * wv.dim, (i + 1) * wv.dim);
+    let ss = 0;
+    for (let j = 0; j < wv.dim; j++) ss += row[j] * row[j];
+    const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
+    return Float32Array.from(row, (v) => v * inv);
+  };
+  const vec = (t: string | number[]) => (typeof t === "string" ? unit(wv.indexOf(t)) : t);
+  const [p, n] = [pos.map(vec), neg.map(vec)];
+  const exclude = new Set([...pos, ...neg].filter((t): t is string => typeof t === "string").map((w) => wv.indexOf(w)));
+  const scored: { word: string; similarity: number; i: number }[] = [];
+  for (let i = 0; i < limit; i++) {
+    if (exclude.has(i)) continue;
+    const u = unit(i);
+    const cos = (v: ArrayLike<number>) => {
+      let s = 0;
+      for (let j = 0; j < wv.dim; j++) s += u[j] * v[j];
+      return s;
+    };
+    const num = p.reduce((acc, v) => acc * ((1 + cos(v)) / 2), 1);
+    const den = n.reduce((acc, v) => acc * ((1 + cos(v)) / 2), 1);
+    scored.push({ word: wv.words[i], similarity: num / (den + 1e-6), i });
+  }
+  scored.sort((a, b) => b.similarity - a.similarity || a.i - b.i);
+  return scored.slice(0, topn).map(({ word, similarity }) => ({ word, similarity }));
+}
+
+describe("mostSimilarCosmul equals a brute-force float scan (int8 pre-filter, exact rescoring)", () => {
+  it("words and raw vectors (longer than 1, zero), restrictVocab, zero rows, SIMD and JS", () => {
+    const { words, rows } = randomTable(1203, 300, 37);
+    rows[7] = rows[7].map(() => 0);
+    const simd = new WordVectors(words, rows);
+    process.env.EMBEDLAB_VECTORS_SIMD = "0";
+    const js = new WordVectors(words, rows);
+    js.mostSimilar("w0"); // builds the JS index under the env setting
+    delete process.env.EMBEDLAB_VECTORS_SIMD;
+    const r = rng(8);
+    const raw = Array.from({ length: 300 }, () => (r() - 0.5) * 3); // ‖raw‖ ≈ 15: cosines far outside [-1, 1]
+    const zero = new Array<number>(300).fill(0);
+    const cases: [(string | number[])[], (string | number[])[], number, number | undefined][] = [
+      [["w1"], [], 10, undefined],
+      [["w2", "w3"], ["w4"], 7, undefined],
+      [["w5", "w6"], ["w8", "w9"], 1, 500],
+      [["w10", raw], [], 12, undefined],
+      [["w11"], [raw], 5, 1000],
+      [[zero], ["w12"], 4, undefined],
+      [["w7"], [], 3, undefined], // a zero row as the query: every cosine is 0, ties by index
+    ];
+    for (const [pos, neg, topn, limit] of cases) {
+      const want = cosmulScan(simd, pos, neg, topn, limit);
+      const options = { positive: pos, negative: neg, topn, restrictVocab: limit };
+      expect(simd.mostSimilarCosmul(options)).toEqual(want);
+      expect(js.mostSimilarCosmul(options)).toEqual(want);
+    }
+    expect((simd as unknown as { quantizedRows: { simd: boolean } }).quantizedRows.simd).toBe(true);
+    expect((js as unknown as { quantizedRows: { simd: boolean } }).quantizedRows.simd).toBe(false);
+  });
+
+  it("on near-duplicate rows, where only float32 rounding orders the scores", () => {
+    const r = (() => {
+      let s = 7;
+      return () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+    })();
+    const base = Array.from({ length: 24 }, () => r() - 0.5);
+    const words = Array.from({ length: 2000 }, (_, i) => `n${i}`);
+    const rows = words.map(() => base.map((v) => v + (r() - 0.5) * 2e-4));
+    const wv = new WordVectors(words, rows);
+    expect(wv.mostSimilarCosmul({ positive: ["n1", "n2"], negative: ["n3"], topn: 15 })).toEqual(cosmulScan(wv, ["n1", "n2"], ["n3"], 15));
+    expect(wv.mostSimilarCosmul({ positive: ["n1999"], topn: 40, restrictVocab: 1500 })).toEqual(cosmulScan(wv, ["n1999"], [], 40, 1500));
+  });
+});
 
 describe("mostSimilar's int8 pre-filter gives exactly the float32 answer", () => {
   it("on near-duplicate rows (many candidates inside the error bound), zero rows and 600 dimensions", () => {
@@ -228,8 +303,10 @@ describe("WordVectors", () => {
     fresh.mostSimilar("a");
     expect(built().quantizedRows).toBeDefined();
     expect(built().unitRows).toBeUndefined(); // mostSimilar makes no float32 copy of the table
+    const index = built().quantizedRows;
     fresh.mostSimilarCosmul("a");
-    expect(built().unitRows).toBeDefined();
+    expect(built().quantizedRows).toBe(index); // nor does mostSimilarCosmul: it scans the same int8 index
+    expect(built().unitRows).toBeUndefined();
   });
 
   it("get / mostSimilar / doesntMatch / analogy name what is wrong", () => {

@@ -1,7 +1,7 @@
 /**
  * The unit-length float32 copy of a vector table and a scan of it: `dots(query)` gives every
- * row's cosine with the query (`mostSimilarCosmul` needs them all), `simdDotsKernel` lends the
- * same scan to other modules (the projections' nearest-neighbour search, PCA).
+ * row's cosine with the query, `simdDotsKernel` lends the same scan to other modules (the
+ * projections' nearest-neighbour search, PCA).
  *
  * Scanning 400k × 100 float32 rows is bound by memory bandwidth (160 MB per query). A plain
  * JavaScript loop here ran at ~90–140 ms; a WebAssembly SIMD loop (f32x4, two rows per iteration)
@@ -9,8 +9,8 @@
  * assembled below does the arithmetic. Without SIMD (or past 4 GB, or with
  * `EMBEDLAB_VECTORS_SIMD=0`) the same numbers come from a JavaScript loop.
  *
- * `mostSimilar` does not use this copy: `QuantizedRows` answers it from an int8 index a quarter
- * the size, with the same result.
+ * `mostSimilar` and `mostSimilarCosmul` do not use this copy: `QuantizedRows` answers them from
+ * an int8 index a quarter the size, with the same result as scoring every row exactly.
  */
 import { MAX_WASM_BYTES, PAGE, WASM, compileOnce, moduleBytes, op, simdDisabled } from "../kernels/wasmBytes";
 

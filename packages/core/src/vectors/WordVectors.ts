@@ -10,7 +10,7 @@ import { checkAllocation } from "../backend/memoryLimit";
 import type { LoadReport } from "./RowCollector";
 import type { WordIndex } from "./WordIndex";
 import type { WordList } from "./CacheWords";
-import { UnitRows, topK } from "./UnitRows";
+import { topK } from "./UnitRows";
 import { QuantizedRows, unitRow } from "./QuantizedRows";
 
 /** A word of the table, or a raw vector of length `dim` (used as given, like gensim). */
@@ -138,9 +138,7 @@ export class WordVectors {
   readonly report: LoadReport | undefined;
   private readonly index: WordIndex;
   private tensor: tf.Tensor2D | undefined;
-  /** Float32 unit rows for `mostSimilarCosmul` (every row's cosine), built on its first call. */
-  private unitRows: UnitRows | undefined;
-  /** The int8 index `mostSimilar` scans, built on its first call. */
+  /** The int8 index `mostSimilar` and `mostSimilarCosmul` scan, built on the first of them. */
   private quantizedRows: QuantizedRows | undefined;
 
   /**
@@ -325,12 +323,6 @@ export class WordVectors {
     return { found, total: itos.length, ratio: itos.length === 0 ? 1 : found / itos.length, missing };
   }
 
-  /** The float32 unit-row scanner, built on the first `mostSimilarCosmul`. */
-  private units(): UnitRows {
-    if (!this.unitRows) this.unitRows = new UnitRows(this.data, this.size, this.dim);
-    return this.unitRows;
-  }
-
   /** The int8 index of `mostSimilar`, built on its first call (one pass over the table, no float copy). */
   private quantized(): QuantizedRows {
     if (!this.quantizedRows) this.quantizedRows = new QuantizedRows(this.data, this.size, this.dim);
@@ -416,18 +408,30 @@ export class WordVectors {
     const fn = "mostSimilarCosmul";
     const exclude = new Set<number>();
     const { positive, negative, topn, limit } = this.terms(fn, options, exclude);
-    const units = this.units();
-    const pos = new Float64Array(limit).fill(1);
-    const neg = new Float64Array(limit).fill(1);
-    for (const [list, prod] of [[positive, pos], [negative, neg]] as const) {
-      for (const v of list) {
-        const d = units.dots(v, limit); // [limit]
-        for (let i = 0; i < limit; i++) prod[i] *= (1 + d[i]) / 2;
+    const index = this.quantized();
+    const terms = [...positive.map((v) => ({ v, sign: 1 })), ...negative.map((v) => ({ v, sign: -1 }))];
+    // The 3CosMul score of row i, from exact cosines (as mostSimilar scores them), gensim's order.
+    const exactScore = (i: number): number => {
+      let p = 1;
+      let n = 1;
+      for (const { v, sign } of terms) {
+        const f = (1 + index.exact(i, v)) / 2;
+        if (sign > 0) p *= f;
+        else n *= f;
       }
+      return p / (n + 1e-6); // 1e-6: gensim's guard against 0
+    };
+    const approx = terms.map(({ v }) => index.approxScores(v, limit));
+    let candidates: number[];
+    if (approx.every((a) => a !== null)) {
+      candidates = cosmulCandidates(approx as { approx: Float32Array; bound: number }[], terms.map((t) => t.sign), limit, topn, exclude);
+    } else {
+      candidates = [];
+      for (let i = 0; i < limit; i++) if (!exclude.has(i)) candidates.push(i);
     }
-    const scores = new Float64Array(limit);
-    for (let i = 0; i < limit; i++) scores[i] = pos[i] / (neg[i] + 1e-6); // 1e-6: gensim's guard against 0
-    return topK(scores, topn, exclude).map((i) => ({ word: this.wordAt(i), similarity: scores[i] }));
+    const scored = candidates.map((i) => ({ i, s: exactScore(i) })).filter((x) => x.s === x.s); // NaN never wins
+    scored.sort((a, b) => b.s - a.s || a.i - b.i);
+    return scored.slice(0, topn).map(({ i, s }) => ({ word: this.wordAt(i), similarity: s }));
   }
 
   /**
@@ -580,7 +584,6 @@ export class WordVectors {
   dispose(): void {
     if (this.tensor && !this.tensor.isDisposed) this.tensor.dispose();
     this.tensor = undefined;
-    this.unitRows = undefined;
     this.quantizedRows?.dispose();
     this.quantizedRows = undefined;
   }
@@ -589,6 +592,60 @@ export class WordVectors {
   toString(): string {
     return `WordVectors(${this.size} × ${this.dim})`;
   }
+}
+
+/**
+ * The rows that can still be among the `k` best by 3CosMul, from approximate cosines per term
+ * (`sign` 1 positive, -1 negative), each within `bound` of the exact one: interval arithmetic
+ * gives every row's score a lower and an upper bound; a row stays when its upper bound reaches
+ * the k-th largest lower bound (k rows score at least that, exactly).
+ */
+function cosmulCandidates(approx: { approx: Float32Array; bound: number }[], sign: number[], limit: number, k: number, exclude: ReadonlySet<number>): number[] {
+  const lower = new Float64Array(limit);
+  const upper = new Float64Array(limit);
+  const scores = approx.map((a) => a.approx);
+  const bounds = approx.map((a) => a.bound);
+  for (let i = 0; i < limit; i++) {
+    let pLo = 1, pHi = 1, nLo = 1, nHi = 1;
+    for (let t = 0; t < scores.length; t++) {
+      const a = scores[t][i];
+      const b = bounds[t];
+      const lo = (1 + a - b) / 2;
+      const hi = (1 + a + b) / 2;
+      // [xLo, xHi] · [lo, hi]: the extremes are among the four corner products
+      const xLo = sign[t] > 0 ? pLo : nLo;
+      const xHi = sign[t] > 0 ? pHi : nHi;
+      const c1 = xLo * lo, c2 = xLo * hi, c3 = xHi * lo, c4 = xHi * hi;
+      const mLo = Math.min(c1, c2, c3, c4);
+      const mHi = Math.max(c1, c2, c3, c4);
+      if (sign[t] > 0) {
+        pLo = mLo;
+        pHi = mHi;
+      } else {
+        nLo = mLo;
+        nHi = mHi;
+      }
+    }
+    nLo += 1e-6;
+    nHi += 1e-6;
+    if (!(nLo > 0)) {
+      // the denominator can reach 0: no bound (NaN inputs land here too)
+      lower[i] = -Infinity;
+      upper[i] = Infinity;
+      continue;
+    }
+    const d1 = pLo / nLo, d2 = pLo / nHi, d3 = pHi / nLo, d4 = pHi / nHi;
+    // float64 rounding of the interval arithmetic: widen a little (the bounds already hold ≥ 1e-5)
+    const lo = Math.min(d1, d2, d3, d4);
+    const hi = Math.max(d1, d2, d3, d4);
+    lower[i] = lo - Math.abs(lo) * 1e-12;
+    upper[i] = hi + Math.abs(hi) * 1e-12;
+  }
+  const best = topK(lower, k, exclude);
+  const floor = best.length === k ? lower[best[k - 1]] : -Infinity;
+  const out: number[] = [];
+  for (let i = 0; i < limit; i++) if (!exclude.has(i) && upper[i] >= floor) out.push(i);
+  return out;
 }
 
 /** Scales `v` to unit length in place (a zero vector stays zero). */
