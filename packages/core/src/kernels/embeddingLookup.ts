@@ -12,6 +12,7 @@ import { KERNEL_BACKENDS, allocate, kernelBackendName, view, wasmMemory } from "
 import { sequenceSimd } from "./sequenceSimd";
 import { withCheckedIndices } from "./checkIndices";
 import { recordTouchedRows } from "./touchedRows";
+import { adoptGradient, zeroGradient } from "./gradientPool";
 import { checkKeys, checkInt, typeError } from "../validate";
 import { checkDenseGradient, checkGradientAhead } from "../backend/memoryLimit";
 
@@ -145,6 +146,16 @@ function scatterAddRowsKernel({ inputs, backend, attrs }: { inputs: tf.NamedTens
     }) as tf.TensorInfo; // [V, D]
     if (paddingIdx >= 0) view(backend, outInfo).fill(0, paddingIdx * dim, (paddingIdx + 1) * dim); // only padding ids wrote there
     recordTouchedRows(outInfo.dataId, view(backend, indices), numRows, dim, paddingIdx);
+    return outInfo;
+  }
+  if (kernelBackendName(backend) === "cpu") {
+    // a disposed gradient's array when there is one (no page faults on 4·V·D fresh bytes), else new
+    const values = zeroGradient(backend, numRows * dim);
+    const outInfo = (backend as unknown as { makeTensorInfo(s: number[], d: string, v: Float32Array): tf.TensorInfo }).makeTensorInfo([numRows, dim], "float32", values); // [V, D]
+    const ids = view(backend, indices);
+    scatterAddRowsInto(values, view(backend, dy), ids, dim, numRows, paddingIdx, scaleGradByFreq);
+    adoptGradient(backend, values, ids, dim);
+    recordTouchedRows(outInfo.dataId, ids, numRows, dim, paddingIdx);
     return outInfo;
   }
   const outInfo = allocate(backend, [numRows, dim], "float32", true); // [V, D]
