@@ -1,6 +1,6 @@
-// Embedding gradients on the cpu backend reuse disposed gradients' arrays: a reused array holds
-// exactly the new gradient (zero outside the new rows), and an array anyone could still see (read
-// with dataSync, shared by a slice) is never reused.
+// Embedding lookups and their gradients on the cpu backend reuse disposed outputs' arrays: a reused
+// array holds exactly the new values (a gradient is zero outside its new rows), and an array anyone
+// could still see (read with dataSync, shared by a slice) is never reused.
 import { beforeAll, describe, expect, it } from "vitest";
 import { tf, ready, embeddingLookup } from "@embedlab/core";
 
@@ -21,7 +21,7 @@ function reference(ids: number[], w: Float32Array): Float32Array {
   return out;
 }
 
-describe("embedding gradients on cpu reuse disposed ones' arrays", () => {
+describe("embedding lookups and gradients on cpu reuse disposed outputs' arrays", () => {
   let table: tf.Variable;
   beforeAll(async () => {
     await ready({ backend: "cpu", quiet: true });
@@ -65,12 +65,30 @@ describe("embedding gradients on cpu reuse disposed ones' arrays", () => {
     const first = gradient([8, 9], 5);
     const array = storage(first.g);
     const row = tf.slice(first.g, [8, 0], [1, D]); // tfjs-cpu's contiguous slice shares the array
-    console.log("ALIAS", storage(row).buffer === array.buffer);
     first.g.dispose();
     const second = gradient([8, 10], 6);
     expect(storage(second.g)).not.toBe(array);
     expect(Array.from(row.dataSync())).toEqual(Array.from(reference([8, 9], weights(2, 5)).subarray(8 * D, 9 * D)));
     tf.dispose([row, second.g]);
+  });
+
+  it("a lookup's output reuses a disposed output's array and holds exactly the new rows; a read one is kept", () => {
+    const before = tf.memory().numTensors;
+    const firstIds = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], "int32");
+    const first = embeddingLookup(table, firstIds);
+    const array = storage(first);
+    tf.dispose([first, firstIds]);
+    const ids = [[599, 0, 0], [7, 7, 300]];
+    const idsTensor = tf.tensor2d(ids, [2, 3], "int32");
+    const second = embeddingLookup(table, idsTensor);
+    expect(storage(second)).toBe(array);
+    const rows = table.arraySync() as number[][];
+    expect(second.arraySync()).toEqual(ids.map((r) => r.map((k) => rows[k])));
+    second.dispose(); // read above: its array is not reused
+    const third = embeddingLookup(table, idsTensor);
+    expect(storage(third)).not.toBe(array);
+    tf.dispose([third, idsTensor]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it("training by hand on reused gradients is exact step after step", () => {

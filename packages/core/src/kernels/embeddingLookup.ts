@@ -12,7 +12,7 @@ import { KERNEL_BACKENDS, allocate, kernelBackendName, view, wasmMemory } from "
 import { sequenceSimd } from "./sequenceSimd";
 import { withCheckedIndices } from "./checkIndices";
 import { recordTouchedRows } from "./touchedRows";
-import { adoptGradient, zeroGradient } from "./gradientPool";
+import { adoptArray, outputArray, zeroGradient } from "./gradientPool";
 import { checkKeys, checkInt, typeError } from "../validate";
 import { checkDenseGradient, checkGradientAhead } from "../backend/memoryLimit";
 
@@ -109,9 +109,22 @@ export function gatherRowsInto(out: tf.TypedArray, table: tf.TypedArray, ids: tf
   }
 }
 
+/** tfjs-cpu's way to make an output over an array we filled. */
+interface CpuMakeTensorInfo {
+  makeTensorInfo(shape: number[], dtype: "float32", values: Float32Array): tf.TensorInfo;
+}
+
 function gatherRowsKernel({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend }): tf.TensorInfo {
   const { table, indices } = inputs as { table: tf.TensorInfo; indices: tf.TensorInfo };
   const dim = table.shape[1];
+  if (kernelBackendName(backend) === "cpu") {
+    // a disposed output's array when there is one: every element is written
+    const values = outputArray(backend, indices.shape.reduce((a, b) => a * b, 1) * dim);
+    const outInfo = (backend as unknown as CpuMakeTensorInfo).makeTensorInfo([...indices.shape, dim], "float32", values); // [...S] -> [...S, D]
+    gatherRowsInto(values, view(backend, table), view(backend, indices), dim);
+    adoptArray(backend, values);
+    return outInfo;
+  }
   const outInfo = allocate(backend, [...indices.shape, dim], "float32", false); // [...S] -> [...S, D]
   const ids = view(backend, indices);
   gatherRowsInto(view(backend, outInfo), view(backend, table), ids, dim);
@@ -151,10 +164,10 @@ function scatterAddRowsKernel({ inputs, backend, attrs }: { inputs: tf.NamedTens
   if (kernelBackendName(backend) === "cpu") {
     // a disposed gradient's array when there is one (no page faults on 4·V·D fresh bytes), else new
     const values = zeroGradient(backend, numRows * dim);
-    const outInfo = (backend as unknown as { makeTensorInfo(s: number[], d: string, v: Float32Array): tf.TensorInfo }).makeTensorInfo([numRows, dim], "float32", values); // [V, D]
+    const outInfo = (backend as unknown as CpuMakeTensorInfo).makeTensorInfo([numRows, dim], "float32", values); // [V, D]
     const ids = view(backend, indices);
     scatterAddRowsInto(values, view(backend, dy), ids, dim, numRows, paddingIdx, scaleGradByFreq);
-    adoptGradient(backend, values, ids, dim);
+    adoptArray(backend, values, ids, dim);
     recordTouchedRows(outInfo.dataId, ids, numRows, dim, paddingIdx);
     return outInfo;
   }

@@ -24,10 +24,10 @@ interface CpuBackendLike {
   disposeData(dataId: object, force?: boolean): boolean;
 }
 
-/** A gradient array we handed out and nobody else has seen, with the rows its backward pass wrote. */
+/** An array we handed out and nobody else has seen; for a gradient, the rows its backward pass wrote. */
 interface Owned {
   values: Float32Array;
-  ids: Int32Array;
+  ids: Int32Array | null;
   dim: number;
 }
 
@@ -89,27 +89,43 @@ export function installGradientPool(backend: tf.KernelBackend): void {
   };
 }
 
+/** A pooled array of `length` (any contents) when the pool is installed on `backend` and has one. */
+function take(backend: tf.KernelBackend, length: number): Owned | undefined {
+  const o = installedOn === backend ? pool.get(length) : undefined;
+  if (o !== undefined) {
+    pool.delete(length);
+    pooledBytes -= o.values.byteLength;
+  }
+  return o;
+}
+
 /**
  * A zero `Float32Array` of `length` for a gradient on `backend`: a pooled one (its written rows
  * zeroed) when the pool is installed there and has one, else a new one.
  */
 export function zeroGradient(backend: tf.KernelBackend, length: number): Float32Array {
-  const o = installedOn === backend ? pool.get(length) : undefined;
+  const o = take(backend, length);
   if (o === undefined) return new Float32Array(length);
-  pool.delete(length);
-  pooledBytes -= o.values.byteLength;
   const { values, ids, dim } = o;
-  if (ids.length * dim * 2 > length) values.fill(0);
-  else for (let i = 0; i < ids.length; i++) values.fill(0, ids[i] * dim, (ids[i] + 1) * dim);
+  if (ids === null || ids.length * dim * 2 > length) values.fill(0);
+  else {
+    // a loop per row: a fill() call per short row costs more than its stores
+    for (let i = 0; i < ids.length; i++) for (let j = ids[i] * dim, end = j + dim; j < end; j++) values[j] = 0;
+  }
   return values;
 }
 
+/** A `Float32Array` of `length` with any contents, for an output that writes every element. */
+export function outputArray(backend: tf.KernelBackend, length: number): Float32Array {
+  return take(backend, length)?.values ?? new Float32Array(length);
+}
+
 /**
- * Takes `values` (a gradient's array, already given to `makeTensorInfo`) into the pool's care: it
- * is nonzero only in rows `ids` (each `dim` long) and comes back when its tensor is disposed, unless
- * it escapes first.
+ * Takes `values` (an output's array, already given to `makeTensorInfo`) into the pool's care: it
+ * comes back when its tensor is disposed, unless it escapes first. `ids` and `dim`: it is nonzero
+ * only in those rows (a gradient), so only they need zeroing for the next gradient.
  */
-export function adoptGradient(backend: tf.KernelBackend, values: Float32Array, ids: tf.TypedArray, dim: number): void {
+export function adoptArray(backend: tf.KernelBackend, values: Float32Array, ids: tf.TypedArray | null = null, dim = 0): void {
   if (installedOn !== backend) return;
-  owned.set(values.buffer, { values, ids: Int32Array.from(ids), dim });
+  owned.set(values.buffer, { values, ids: ids === null ? null : Int32Array.from(ids), dim });
 }
