@@ -12,6 +12,7 @@ import { KERNEL_BACKENDS, allocate, kernelBackendName, view, wasmMemory } from "
 import { sequenceSimd } from "./sequenceSimd";
 import { withCheckedIndices } from "./checkIndices";
 import { recordTouchedRows } from "./touchedRows";
+import { adoptArray, outputArray, zeroGradient } from "./gradientPool";
 import { checkKeys, checkInt, typeError } from "../validate";
 import { checkDenseGradient, checkGradientAhead } from "../backend/memoryLimit";
 
@@ -56,12 +57,26 @@ export function scatterAddRowsInto(
     }
     return;
   }
+  // Unrolled by 8 (the same adds in the same order): ~1.5-2x the plain loop on the cpu backend,
+  // where this is most of a lookup's backward pass.
+  const tail = dim & 7;
   for (let i = 0; i < n; i++) {
     const k = ids[i];
     if (k === paddingIdx) continue;
-    const o = k * dim;
-    const s = i * dim;
-    for (let j = 0; j < dim; j++) out[o + j] += dy[s + j];
+    let o = k * dim;
+    let s = i * dim;
+    const end8 = o + dim - tail;
+    for (; o < end8; o += 8, s += 8) {
+      out[o] += dy[s];
+      out[o + 1] += dy[s + 1];
+      out[o + 2] += dy[s + 2];
+      out[o + 3] += dy[s + 3];
+      out[o + 4] += dy[s + 4];
+      out[o + 5] += dy[s + 5];
+      out[o + 6] += dy[s + 6];
+      out[o + 7] += dy[s + 7];
+    }
+    for (let j = 0; j < tail; j++) out[o + j] += dy[s + j];
   }
 }
 
@@ -94,9 +109,22 @@ export function gatherRowsInto(out: tf.TypedArray, table: tf.TypedArray, ids: tf
   }
 }
 
+/** tfjs-cpu's way to make an output over an array we filled. */
+interface CpuMakeTensorInfo {
+  makeTensorInfo(shape: number[], dtype: "float32", values: Float32Array): tf.TensorInfo;
+}
+
 function gatherRowsKernel({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend }): tf.TensorInfo {
   const { table, indices } = inputs as { table: tf.TensorInfo; indices: tf.TensorInfo };
   const dim = table.shape[1];
+  if (kernelBackendName(backend) === "cpu") {
+    // a disposed output's array when there is one: every element is written
+    const values = outputArray(backend, indices.shape.reduce((a, b) => a * b, 1) * dim);
+    const outInfo = (backend as unknown as CpuMakeTensorInfo).makeTensorInfo([...indices.shape, dim], "float32", values); // [...S] -> [...S, D]
+    gatherRowsInto(values, view(backend, table), view(backend, indices), dim);
+    adoptArray(backend, values);
+    return outInfo;
+  }
   const outInfo = allocate(backend, [...indices.shape, dim], "float32", false); // [...S] -> [...S, D]
   const ids = view(backend, indices);
   gatherRowsInto(view(backend, outInfo), view(backend, table), ids, dim);
@@ -131,6 +159,16 @@ function scatterAddRowsKernel({ inputs, backend, attrs }: { inputs: tf.NamedTens
     }) as tf.TensorInfo; // [V, D]
     if (paddingIdx >= 0) view(backend, outInfo).fill(0, paddingIdx * dim, (paddingIdx + 1) * dim); // only padding ids wrote there
     recordTouchedRows(outInfo.dataId, view(backend, indices), numRows, dim, paddingIdx);
+    return outInfo;
+  }
+  if (kernelBackendName(backend) === "cpu") {
+    // a disposed gradient's array when there is one (no page faults on 4·V·D fresh bytes), else new
+    const values = zeroGradient(backend, numRows * dim);
+    const outInfo = (backend as unknown as CpuMakeTensorInfo).makeTensorInfo([numRows, dim], "float32", values); // [V, D]
+    const ids = view(backend, indices);
+    scatterAddRowsInto(values, view(backend, dy), ids, dim, numRows, paddingIdx, scaleGradByFreq);
+    adoptArray(backend, values, ids, dim);
+    recordTouchedRows(outInfo.dataId, ids, numRows, dim, paddingIdx);
     return outInfo;
   }
   const outInfo = allocate(backend, [numRows, dim], "float32", true); // [V, D]

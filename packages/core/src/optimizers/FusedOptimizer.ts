@@ -10,6 +10,7 @@
 import * as tf from "../tf";
 import { kernelBackendName, markWritten, view, wasmMemory } from "../kernels/heap";
 import { touchedRows } from "../kernels/touchedRows";
+import { cpuHome } from "./cpuHome";
 import { formatShape, typeError } from "../validate";
 
 /** Options every fused optimizer accepts. */
@@ -73,6 +74,14 @@ export abstract class FusedOptimizer extends tf.Optimizer {
   /** The function name used in error messages. */
   protected abstract fnName(): string;
 
+  /**
+   * Whether the update has an in-place kernel worth moving large variables into a private wasm
+   * memory for on the cpu backend (see `cpuHome.ts`). Defaults to `false`.
+   */
+  protected updatesInWasmMemory(): boolean {
+    return false;
+  }
+
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const fn = this.fnName();
     const named: NamedTensor[] = Array.isArray(variableGradients)
@@ -116,11 +125,18 @@ export abstract class FusedOptimizer extends tf.Optimizer {
     }
     const step = s.step + 1;
     const rows = this.sparse ? touchedRows(gradient) : null;
+    const home = fast && this.updatesInWasmMemory() ? cpuHome(backend, s, variable, s.slots) : null;
+    if (home !== null) {
+      // cpu: the variable and its slots live in home.memory; the gradient is copied in (its rows, when lazy)
+      const g = view(backend, gradient) as Float32Array;
+      if (rows === null) home.g.set(g);
+      else for (const r of rows.rows) home.g.set(g.subarray(r * rows.dim, (r + 1) * rows.dim), r * rows.dim);
+    }
     // Views last: on wasm a view dies when the heap grows, and nothing below allocates on it.
-    const p = (fast ? view(backend, variable) : variable.dataSync().slice()) as Float32Array;
-    const g = (fast ? view(backend, gradient) : gradient.dataSync()) as Float32Array;
-    const slots = s.slots.map((v) => (fast ? view(backend, v) : v.dataSync().slice()) as Float32Array);
-    const update = this.updater(step, rows !== null, fast ? wasmMemory(backend) : null);
+    const p = home?.p ?? ((fast ? view(backend, variable) : variable.dataSync().slice()) as Float32Array);
+    const g = home?.g ?? ((fast ? view(backend, gradient) : gradient.dataSync()) as Float32Array);
+    const slots = home?.slots ?? s.slots.map((v) => (fast ? view(backend, v) : v.dataSync().slice()) as Float32Array);
+    const update = this.updater(step, rows !== null, home?.memory ?? (fast ? wasmMemory(backend) : null));
     if (rows === null) {
       update(p, g, slots, 0, p.length);
     } else {

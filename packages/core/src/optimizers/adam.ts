@@ -136,6 +136,10 @@ export class FusedAdam extends FusedOptimizer {
     return "adam";
   }
 
+  protected override updatesInWasmMemory(): boolean {
+    return true; // the f32x4 kernels of adamSimd.ts
+  }
+
   protected override slotSuffixes(): readonly string[] {
     return ["m", "v"];
   }

@@ -38,6 +38,10 @@ export class FusedAdamW extends FusedOptimizer {
     return "adamw";
   }
 
+  protected override updatesInWasmMemory(): boolean {
+    return true; // the f32x4 kernels of adamSimd.ts
+  }
+
   protected override slotSuffixes(): readonly string[] {
     return ["m", "v"];
   }
