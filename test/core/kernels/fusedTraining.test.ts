@@ -52,6 +52,24 @@ for (const backend of ["cpu", "wasm"] as const) {
       }
     });
 
+    it("six dropout layers in one step (more masks than wait for a backward pass) each get their own mask in the gradient, bit for bit", () => {
+      const dModel = 6; // 2 · 5 · 6 = 60 elements: whole groups of four, and odd shapes elsewhere
+      const layers = Array.from({ length: 6 }, (_, k) => transformerInput({ vocabSize: 9, dModel, maxSeqLen: 5, paddingIdx: 0, dropout: 0.1 + 0.1 * k }));
+      const ids = tf.tensor2d([[1, 2, 3, 4, 0], [5, 6, 7, 8, 0]], [2, 5], "int32");
+      const G = tf.randomNormal([2, 5, dModel], 0, 1, "float32", 5);
+      seed(21);
+      const seeds = layers.map(() => nextSeed()); // drawn in the order the layers are applied
+      const masks = layers.map((l, k) => tf.tensor(jsMask(2 * 5 * dModel, l.dropout, seeds[k]), [2, 5, dModel]));
+      const vars = layers.map((l) => l.tokenWeight);
+      seed(21);
+      const fused = tf.variableGrads(() => tf.addN(layers.map((l) => tf.sum(tf.mul(l.apply(ids, { training: true }) as tf.Tensor, G)))) as tf.Scalar, vars);
+      const composed = tf.variableGrads(() => tf.addN(layers.map((l, k) => tf.sum(tf.mul(tf.mul(embeddingLookup(l.tokenWeight, ids, { paddingIdx: 0 }), masks[k]), G)))) as tf.Scalar, vars);
+      // the positions are a constant: d/dtable only sees the masked G, row by row
+      for (const v of vars) expect(Array.from(fused.grads[v.name].dataSync())).toEqual(Array.from(composed.grads[v.name].dataSync()));
+      tf.dispose([fused.value, composed.value, ...Object.values(fused.grads), ...Object.values(composed.grads), ids, G, ...masks]);
+      layers.forEach((l) => l.dispose());
+    });
+
     it("transformerInput({ dropout }) outside training and at rate 0 draws no seed and changes nothing", () => {
       const layer = transformerInput({ vocabSize: 10, dModel: 4, maxSeqLen: 3, dropout: 0.5 });
       const ids = tf.tensor2d([[1, 2, 3]], [1, 3], "int32");

@@ -209,7 +209,10 @@ export function checkAllocation(
   const list = (shapes.length > 0 && Array.isArray(shapes[0]) ? shapes : [shapes]) as readonly (readonly number[])[];
   const bytesPerElement = dtype === "bool" ? 1 : 4;
   const bytes = list.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1) * bytesPerElement, 0);
-  if (bytes < SMALL && tf.getBackend() !== "wasm") return;
+  const backend = tf.getBackend();
+  if (bytes < SMALL && backend !== "wasm") return;
+  // why: the lookups check before every training step; a fit needs no limit text (formatGiB, describeLimit)
+  if (backend === "wasm" && bytes <= (guardWasmHeap(tf.backend())?.available() ?? -1)) return;
   const limit = memoryLimit(bytesPerElement);
   if (bytes <= limit.bytes) return;
   const where = `the ${limit.backend} backend`;

@@ -5,6 +5,7 @@
 import * as tf from "../tf";
 import { installFastGather } from "../kernels/fastGather";
 import { installCpuFastPaths } from "../kernels/cpuFastPaths";
+import { installFastClone } from "../kernels/fastClone";
 import { checkKeys, typeError } from "../validate";
 import { guardWasmHeap } from "./memoryLimit";
 
@@ -97,6 +98,7 @@ async function start(name: BackendName): Promise<void> {
   if (name === "wasm") guardWasmHeap(tf.backend()); // a too-big tensor throws a RangeError, never "memory access out of bounds"
   if (name === "wasm" || name === "cpu") installFastGather(name); // model.fit's batch slicing: whole-row copies
   if (name === "cpu") installCpuFastPaths(); // broadcasting binary ops, sums and tf.sum's gradient
+  if (name === "wasm" || name === "cpu") installFastClone(); // tensors saved for gradients: no Identity kernel each
 }
 
 function parseName(fn: string, arg: string, value: unknown): BackendName {

@@ -83,9 +83,9 @@ export function scatterAddRowsInto(
 /** Copies row `ids[i]` of `table` to row `i` of `out`. */
 export function gatherRowsInto(out: tf.TypedArray, table: tf.TypedArray, ids: tf.TypedArray, dim: number): void {
   const n = ids.length;
-  if (out.buffer === table.buffer && out instanceof Float32Array && table instanceof Float32Array) {
-    // Same wasm heap: copyWithin is a memmove with no allocation.
-    const heap = new Float32Array(out.buffer);
+  if (out.buffer === table.buffer && out.BYTES_PER_ELEMENT === 4 && table.BYTES_PER_ELEMENT === 4) {
+    // Same wasm heap: copyWithin is a memmove with no allocation (float32 rows, and model.fit's int32 batch rows).
+    const heap = new Int32Array(out.buffer);
     const outBase = out.byteOffset >> 2;
     const tableBase = table.byteOffset >> 2;
     for (let i = 0; i < n; i++) {

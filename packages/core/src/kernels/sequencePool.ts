@@ -100,6 +100,19 @@ function scoreGrad(simd: ReturnType<typeof simdFor>, ds: Float32Array, xs: Float
   }
 }
 
+/**
+ * The scores' gradient of the last backward kernel, for its twin: tfjs asks for `x`'s and `q`'s
+ * gradients one after the other from the same saved tensors, and both start from the same `ds`.
+ * Keyed by the storages involved and by the engine's tape position (no forward pass runs between
+ * the two, so a later backward pass never matches); used once.
+ */
+let lastScoreGrad: { keys: unknown[]; ds: Float32Array } | null = null;
+
+/** The engine's next tape node id: it moves with every recorded forward op and stays put during a backward pass. */
+function tapePosition(): number | undefined {
+  return (tf.engine() as unknown as { state?: { nextTapeNodeId?: number } }).state?.nextTapeNodeId;
+}
+
 /** Attention pooling's backward for `x` (`attrs.wrt = "x"`, `[B, T, D]`) or for `q` (`"q"`, `[D]`). */
 function poolGradKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { dy, x, q, w, dw: dwExtra } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; q: tf.TensorInfo; w: tf.TensorInfo; dw?: tf.TensorInfo };
@@ -115,7 +128,15 @@ function poolGradKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const ws = view(backend, w) as Float32Array;
   const gy = view(backend, dy) as Float32Array;
   const qs = view(backend, q) as Float32Array;
-  scoreGrad(simd, ds, xs, gy, ws, dwExtra === undefined ? null : (view(backend, dwExtra) as Float32Array), b, t, d);
+  const position = tapePosition();
+  const keys = [position, dy.dataId, x.dataId, q.dataId, w.dataId, dwExtra?.dataId, b, t, d];
+  if (position !== undefined && lastScoreGrad !== null && lastScoreGrad.keys.every((k, i) => k === keys[i])) {
+    ds.set(lastScoreGrad.ds); // the twin's ds, computed from the same values
+    lastScoreGrad = null;
+  } else {
+    scoreGrad(simd, ds, xs, gy, ws, dwExtra === undefined ? null : (view(backend, dwExtra) as Float32Array), b, t, d);
+    lastScoreGrad = position === undefined ? null : { keys, ds: ds.slice() };
+  }
   const out = view(backend, outInfo) as Float32Array;
   if (wrtX) {
     // dx[b, t] = w[b, t] · dy[b] + ds[b, t] · q (each product rounded, then the sum, as tfjs added them)

@@ -208,6 +208,64 @@ function moduleBytes(): Uint8Array {
     return { locals: [2, 2, 0x7f, 5, 0x7b], code };
   })();
 
+  // dropbits4(out, x, n, seed, threshold, keep, bits): dropmul4, and the drop decisions of each
+  // four elements as one byte (bit l set = element 4k + l dropped) at bits + k, for bitsmul4
+  const dropbits4 = (() => {
+    const [OUT, X, N, SEED, THR, KEEP, BITS] = [0, 1, 2, 3, 4, 5, 6];
+    const [I, END, S, T, TV, KV, STEP, LT] = [7, 8, 9, 10, 11, 12, 13, 14];
+    const C = 0x6d2b79f5;
+    const lanes = [1, 2, 3, 4].flatMap((k) => {
+      const v = Math.imul(C, k) >>> 0;
+      return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
+    });
+    const i32splat = simd(17);
+    const [vxor, vor, bitselect, ltU4, iadd4, imul4, ishr4, bitmask] = [simd(81), simd(80), simd(82), simd(58), simd(174), simd(181), simd(173), simd(164)];
+    const code = [
+      ...get(SEED), ...i32splat, ...simd(12), ...lanes, ...iadd4, ...set(S),
+      0x41, ...sleb(Math.imul(C, 4)), ...i32splat, ...set(STEP),
+      ...get(THR), ...i32splat, ...set(TV),
+      ...get(KEEP), ...splat, ...set(KV),
+      ...get(N), ...c(4), ...mul, ...set(END),
+      ...forLoop(I, get(END), 16, [
+        ...get(S), ...get(S), ...c(15), ...ishr4, ...vxor, ...get(S), 0x41, ...sleb(1), ...i32splat, ...vor, ...imul4, ...set(T),
+        ...get(T), ...get(T), ...get(T), ...get(T), ...c(7), ...ishr4, ...vxor, ...get(T), 0x41, ...sleb(61), ...i32splat, ...vor, ...imul4, ...iadd4, ...vxor, ...set(T),
+        ...get(T), ...get(T), ...c(14), ...ishr4, ...vxor, ...set(T),
+        ...get(T), ...get(TV), ...ltU4, ...set(LT),
+        ...get(OUT), ...get(I), ...add,
+        ...get(X), ...get(I), ...add, ...vload,
+        ...vzero, ...get(KV), ...get(LT), ...bitselect, // 0 where u < threshold, else keep (as dropmul4)
+        ...fmul, ...vstore,
+        ...get(BITS), ...get(I), ...c(4), ...shrU, ...add, ...get(LT), ...bitmask, 0x3a, 0, 0, // i32.store8
+        ...get(S), ...get(STEP), ...iadd4, ...set(S),
+      ]),
+    ];
+    return { locals: [2, 2, 0x7f, 6, 0x7b], code };
+  })();
+
+  // bitsmul4(out, x, n, bits, keep): out[i] = x[i] · (bit i of the bytes at bits ? 0 : keep), the
+  // factors dropbits4 used (n a multiple of 4)
+  const bitsmul4 = (() => {
+    const [OUT, X, N, BITS, KEEP] = [0, 1, 2, 3, 4];
+    const [I, END, KV, LANES] = [5, 6, 7, 8];
+    const i32splat = simd(17);
+    const [vand, ne4, bitselect] = [simd(78), simd(56), simd(82)];
+    const one2four8 = [1, 2, 4, 8].flatMap((v) => [v, 0, 0, 0]);
+    const code = [
+      ...get(KEEP), ...splat, ...set(KV),
+      ...simd(12), ...one2four8, ...set(LANES),
+      ...get(N), ...c(4), ...mul, ...set(END),
+      ...forLoop(I, get(END), 16, [
+        ...get(OUT), ...get(I), ...add,
+        ...get(X), ...get(I), ...add, ...vload,
+        ...vzero, ...get(KV),
+        ...get(BITS), ...get(I), ...c(4), ...shrU, ...add, 0x2d, 0, 0, // i32.load8_u
+        ...i32splat, ...get(LANES), ...vand, ...vzero, ...ne4, // lane l: bit l set
+        ...bitselect, ...fmul, ...vstore,
+      ]),
+    ];
+    return { locals: [2, 2, 0x7f, 2, 0x7b], code };
+  })();
+
   const body = (f: { locals: number[]; code: number[] }) => {
     const b = [...f.locals, ...f.code, 0x0b];
     return [...uleb(b.length), ...b];
@@ -217,11 +275,13 @@ function moduleBytes(): Uint8Array {
   const i32s = (n: number) => new Array<number>(n).fill(0x7f);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [6, 0x60, 8, ...i32s(7), 0x7d, 0, 0x60, 6, ...i32s(6), 0, 0x60, 7, ...i32s(7), 0, 0x60, 10, ...i32s(10), 0, 0x60, 6, ...i32s(4), 0x7c, 0x7d, 0, 0x60, 6, ...i32s(5), 0x7d, 0]),
+    ...section(1, [8, 0x60, 8, ...i32s(7), 0x7d, 0, 0x60, 6, ...i32s(6), 0, 0x60, 7, ...i32s(7), 0, 0x60, 10, ...i32s(10), 0, 0x60, 6, ...i32s(4), 0x7c, 0x7d, 0, 0x60, 6, ...i32s(5), 0x7d, 0,
+      0x60, 7, ...i32s(5), 0x7d, 0x7f, 0, 0x60, 5, ...i32s(4), 0x7d, 0]),
     ...section(2, [1, ...name("env"), ...name("mem"), 0x02, 0x00, 0x00]),
-    ...section(3, [8, 0, 1, 2, 2, 1, 3, 4, 5]),
-    ...section(7, [8, ...name("tpl"), 0, 0, ...name("wsum"), 0, 1, ...name("outer"), 0, 2, ...name("rowdot"), 0, 3, ...name("scatter"), 0, 4, ...name("outer2"), 0, 5, ...name("dropmul"), 0, 6, ...name("dropmul4"), 0, 7]),
-    ...section(10, [8, ...body(tpl), ...body(wsum), ...body(outer), ...body(rowdot), ...body(scatter), ...body(outer2), ...body(dropmul), ...body(dropmul4)]),
+    ...section(3, [10, 0, 1, 2, 2, 1, 3, 4, 5, 6, 7]),
+    ...section(7, [10, ...name("tpl"), 0, 0, ...name("wsum"), 0, 1, ...name("outer"), 0, 2, ...name("rowdot"), 0, 3, ...name("scatter"), 0, 4, ...name("outer2"), 0, 5, ...name("dropmul"), 0, 6, ...name("dropmul4"), 0, 7,
+      ...name("dropbits4"), 0, 8, ...name("bitsmul4"), 0, 9]),
+    ...section(10, [10, ...body(tpl), ...body(wsum), ...body(outer), ...body(rowdot), ...body(scatter), ...body(outer2), ...body(dropmul), ...body(dropmul4), ...body(dropbits4), ...body(bitsmul4)]),
   ]);
 }
 
@@ -235,6 +295,8 @@ export interface SequenceSimd {
   outer2(out: number, s1: number, q1: number, q1Stride: number, s2: number, q2: number, q2Stride: number, b: number, t: number, dBytes: number): void;
   dropmul(out: number, x: number, n: number, seed: number, threshold: number, keep: number): void;
   dropmul4(out: number, x: number, n: number, seed: number, threshold: number, keep: number): void;
+  dropbits4(out: number, x: number, n: number, seed: number, threshold: number, keep: number, bits: number): void;
+  bitsmul4(out: number, x: number, n: number, bits: number, keep: number): void;
 }
 
 interface WasmApi {

@@ -39,7 +39,7 @@ function forwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoM
   const simd = dim % 4 === 0 ? sequenceSimd(wasmMemory(backend)) : null;
   if (simd !== null) {
     simd.tpl(out.byteOffset, w.byteOffset, ids.byteOffset, pe.byteOffset, b * t, t, 4 * dim, scale);
-    if (dropout > 0) dropoutInto(wasmMemory(backend), out, out, b * t * dim, dropout, dropoutSeed); // in place
+    if (dropout > 0) dropoutInto(backend, out, out, b * t * dim, dropout, dropoutSeed); // in place
     return outInfo;
   }
   const fr = Math.fround;
@@ -53,7 +53,7 @@ function forwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoM
       for (let j = 0; j < dim; j++) out[o + j] = fr(w[src + j] * scale) + pe[p + j]; // rounded like mul, then add
     }
   }
-  if (dropout > 0) dropoutInto(wasmMemory(backend), out, out, b * t * dim, dropout, dropoutSeed); // in place
+  if (dropout > 0) dropoutInto(backend, out, out, b * t * dim, dropout, dropoutSeed); // in place
   return outInfo;
 }
 

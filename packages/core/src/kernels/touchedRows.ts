@@ -28,7 +28,7 @@ const registry = new WeakMap<object, Recorded>();
  * Keeps a copy of the ids (the rows are sorted out lazily: a dense optimizer never asks).
  */
 export function recordTouchedRows(dataId: object, ids: tf.TypedArray, numRows: number, dim: number, paddingIdx: number): void {
-  registry.set(dataId, { ids: Int32Array.from(ids), paddingIdx, numRows, dim, rows: null });
+  registry.set(dataId, { ids: new Int32Array(ids), paddingIdx, numRows, dim, rows: null }); // a typed-array copy (from() iterates)
 }
 
 function sortedRows(r: Recorded): TouchedRows {
