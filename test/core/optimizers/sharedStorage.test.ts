@@ -1,0 +1,95 @@
+// The fused optimizers update a variable (and its moments) in place. Whatever was taken from it
+// before a step — a slice, a dataSync() / data() array, a reshape, a clone, a moment's array — must
+// keep its values (tfjs tensors are immutable), while the variable gets exactly the bits it gets
+// when nothing was taken. On cpu, dataSync() and a contiguous slice hand out the stored array itself.
+import { describe, expect, it } from "vitest";
+import { tf, ready, adam, adamw, sgd, embeddingLookup } from "@embedlab/core";
+
+function lcg(seedValue: number) {
+  let x = seedValue >>> 0;
+  return () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 2 ** 32;
+  };
+}
+
+const bits = (a: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(a).buffer));
+
+const OPTIMIZERS = {
+  adam: (sparse: boolean) => adam(0.05, { sparse }),
+  adamw: (sparse: boolean) => adamw(0.05, { sparse, weightDecay: 0.1 }),
+  sgd: (sparse: boolean) => sgd(0.1, { sparse, momentum: 0.9 }),
+} as const;
+type Name = keyof typeof OPTIMIZERS;
+const KINDS = ["slice", "dataSync", "data", "reshape", "clone", "moment", "all"] as const;
+type Kind = (typeof KINDS)[number] | "none";
+
+/**
+ * Three steps on a [V, D] table; before the third, takes `kind` from the table (or its first slot).
+ * Returns the table's final bits, and what was taken: its bits when taken and now.
+ */
+async function run(name: Name, sparse: boolean, V: number, D: number, kind: Kind) {
+  const before = tf.memory().numTensors;
+  const rand = lcg(V + D);
+  const init = tf.tensor2d(Float32Array.from({ length: V * D }, () => rand() * 2 - 1), [V, D]);
+  const table = tf.variable(init);
+  init.dispose();
+  const ids = tf.tensor1d(Int32Array.from({ length: 5 }, () => Math.floor(rand() * V)), "int32");
+  const w = tf.tensor2d(Float32Array.from({ length: 5 * D }, () => rand() * 2 - 1), [5, D]);
+  const opt = OPTIMIZERS[name](sparse);
+  const step = () => opt.minimize(() => tf.sum(tf.mul(embeddingLookup(table, ids), w)) as tf.Scalar, false, [table]);
+  step();
+  step();
+  const taken: { then: number[]; now: () => ArrayLike<number> }[] = [];
+  const keep: tf.Tensor[] = [];
+  const take = (t: tf.Tensor) => {
+    keep.push(t);
+    taken.push({ then: bits(t.dataSync()), now: () => t.dataSync() });
+  };
+  const row = Math.floor(V / 2);
+  if (kind === "slice" || kind === "all") take(tf.slice(table, [row, 0], [2, D])); // contiguous: shares on cpu
+  if (kind === "reshape" || kind === "all") take(tf.reshape(table, [V * D]));
+  if (kind === "clone" || kind === "all") take(table.clone());
+  if (kind === "dataSync" || kind === "all") {
+    const a = table.dataSync();
+    taken.push({ then: bits(a), now: () => a });
+  }
+  if (kind === "data" || kind === "all") {
+    const a = await table.data();
+    taken.push({ then: bits(a), now: () => a });
+  }
+  let saved: tf.Tensor[] = [];
+  if (kind === "moment" || kind === "all") {
+    const weights = await opt.getWeights();
+    saved = [weights[0].tensor]; // the iterations scalar getWeights makes; the rest are the optimizer's slots
+    const a = weights[1].tensor.dataSync();
+    taken.push({ then: bits(a), now: () => a });
+  }
+  step();
+  const unchanged = taken.map((t) => bits(t.now()).every((b, i) => b === t.then[i]) && t.then.length > 0);
+  const final = bits(table.dataSync());
+  opt.dispose();
+  tf.dispose([table, ids, w, ...keep, ...saved]);
+  expect(tf.memory().numTensors).toBe(before);
+  return { final, unchanged };
+}
+
+for (const backend of ["cpu", "wasm"] as const) {
+  describe(`fused optimizers on ${backend} leave what was taken from a variable unchanged`, () => {
+    for (const [V, D] of [[16, 4], [4096, 8]] as const) {
+      for (const name of Object.keys(OPTIMIZERS) as Name[]) {
+        for (const sparse of [false, true]) {
+          it(`${name}${sparse ? " (sparse)" : ""} on a [${V}, ${D}] table: ${KINDS.join(", ")}`, async () => {
+            await ready({ backend, quiet: true });
+            const plain = await run(name, sparse, V, D, "none");
+            for (const kind of KINDS) {
+              const r = await run(name, sparse, V, D, kind);
+              expect({ kind, unchanged: r.unchanged }).toEqual({ kind, unchanged: r.unchanged.map(() => true) });
+              expect(r.final).toEqual(plain.final); // the variable's new values: the same bits
+            }
+          });
+        }
+      }
+    }
+  });
+}
