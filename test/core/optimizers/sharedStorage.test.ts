@@ -1,9 +1,11 @@
 // The fused optimizers update a variable (and its moments) in place. Whatever was taken from it
 // before a step — a slice, a dataSync() / data() array, a reshape, a clone, a moment's array — must
 // keep its values (tfjs tensors are immutable), while the variable gets exactly the bits it gets
-// when nothing was taken. On cpu, dataSync() and a contiguous slice hand out the stored array itself.
+// when nothing was taken. On cpu, dataSync() and a contiguous slice hand out the stored array itself
+// (copy-on-write, FusedOptimizer.ts / cpuHome.ts); a reshape or clone shares the storage on both
+// backends (copied when its refCount > 1); tfjs-wasm's reads and slices copy.
 import { describe, expect, it } from "vitest";
-import { tf, ready, adam, adamw, sgd, embeddingLookup } from "@embedlab/core";
+import { tf, ready, seed, adam, adamw, sgd, embedding, embeddingLookup, sequencePooling } from "@embedlab/core";
 
 function lcg(seedValue: number) {
   let x = seedValue >>> 0;
@@ -99,4 +101,50 @@ for (const backend of ["cpu", "wasm"] as const) {
       }
     }
   });
+}
+
+/** Two epochs of model.fit on an embedding model; between them, takes the table's dataSync() array and a slice. */
+async function fit(sparse: boolean, take: boolean) {
+  const start = tf.memory().numTensors;
+  seed(3);
+  const V = 3000, D = 8; // 24000 elements: on cpu, moved into a private wasm memory with its moments
+  const tokens = tf.input({ shape: [4], dtype: "int32" });
+  const layer = embedding({ numEmbeddings: V, embeddingDim: D });
+  const pooled = sequencePooling({ mode: "mean" }).apply(layer.apply(tokens)) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: tokens, outputs: tf.layers.dense({ units: 1 }).apply(pooled) as tf.SymbolicTensor });
+  const opt = adam(0.05, { sparse });
+  model.compile({ optimizer: opt, loss: "meanSquaredError" });
+  const rand = lcg(5);
+  const xs = tf.tensor2d(Int32Array.from({ length: 32 * 4 }, () => Math.floor(rand() * V)), [32, 4], "int32");
+  const ys = tf.tensor2d(Float32Array.from({ length: 32 }, () => rand()), [32, 1]);
+  await model.fit(xs, ys, { epochs: 1, batchSize: 8, verbose: 0, shuffle: false });
+  const before = tf.memory().numTensors;
+  const table = layer.getWeights()[0];
+  const row = xs.dataSync()[0];
+  const slice = take ? tf.slice(table, [row, 0], [1, D]) : null;
+  const arr = take ? table.dataSync() : null;
+  const then = [slice, arr].map((a) => (a === null ? [] : bits(a instanceof tf.Tensor ? a.dataSync() : a)));
+  await model.fit(xs, ys, { epochs: 1, batchSize: 8, verbose: 0, shuffle: false });
+  const unchanged = [slice, arr].map((a, k) => a === null || bits(a instanceof tf.Tensor ? a.dataSync() : a).every((b, i) => b === then[k][i]));
+  slice?.dispose();
+  expect(tf.memory().numTensors).toBe(before);
+  const final = bits(layer.getWeights()[0].dataSync());
+  tf.dispose([xs, ys]);
+  model.dispose();
+  opt.dispose(); // a model disposes only an optimizer it made from a name
+  expect(tf.memory().numTensors).toBe(start);
+  return { final, unchanged, changed: final.some((b, i) => b !== then[1][i]) };
+}
+
+for (const backend of ["cpu", "wasm"] as const) {
+  for (const sparse of [false, true]) {
+    it(`model.fit with adam(${sparse ? "{ sparse: true }" : ""}) on ${backend}: a slice and a dataSync() array of the embedding table taken between epochs keep their values`, async () => {
+      await ready({ backend, quiet: true });
+      const plain = await fit(sparse, false);
+      const taken = await fit(sparse, true);
+      expect(taken.unchanged).toEqual([true, true]);
+      expect(taken.changed).toBe(true); // the epoch did move the table
+      expect(taken.final).toEqual(plain.final);
+    });
+  }
 }
