@@ -11,6 +11,10 @@
  * its memory (a contiguous `tf.slice` shares the array; `makeTensorInfo`, `write`, `move`) marks it
  * as escaped, and an escaped array is simply left to the garbage collector. At most one array per
  * size and 512 MiB in all are kept.
+ *
+ * The same tracking tells the fused optimizers, which write a variable's values in place, whether
+ * that is still safe: an array they `claimPrivate` stays private until it escapes (a `dataSync()`
+ * array or a contiguous slice taken from the variable would otherwise change with the update).
  */
 import type * as tf from "../tf";
 
@@ -37,10 +41,15 @@ const owned = new WeakMap<ArrayBufferLike, Owned>();
 /** Disposed gradients' arrays, one per length. */
 const pool = new Map<number, Owned>();
 let pooledBytes = 0;
+/** Buffers of arrays written in place (a variable's values) that nothing else has seen since claimed. */
+const privateBuffers = new WeakSet<ArrayBufferLike>();
 let installedOn: object | null = null;
 
 function escape(values: unknown): void {
-  if (ArrayBuffer.isView(values)) owned.delete(values.buffer);
+  if (ArrayBuffer.isView(values)) {
+    owned.delete(values.buffer);
+    privateBuffers.delete(values.buffer);
+  }
 }
 
 /** Wraps the cpu backend's storage methods once to see arrays escape and gradients die. */
@@ -128,4 +137,21 @@ export function outputArray(backend: tf.KernelBackend, length: number): Float32A
 export function adoptArray(backend: tf.KernelBackend, values: Float32Array, ids: tf.TypedArray | null = null, dim = 0): void {
   if (installedOn !== backend) return;
   owned.set(values.buffer, { values, ids: ids === null ? null : Int32Array.from(ids), dim });
+}
+
+/**
+ * Marks `values` (a fresh array no tensor but the caller's has, or a memory only the caller's
+ * tensors are stored in: its whole buffer counts) as private, until reading it or making a tensor
+ * over its memory makes it escape. A no-op unless the pool is installed on `backend`.
+ */
+export function claimPrivate(backend: tf.KernelBackend, values: Float32Array): void {
+  if (installedOn === backend) privateBuffers.add(values.buffer);
+}
+
+/**
+ * Whether `values` was claimed with {@link claimPrivate} on `backend` and has not escaped since, so
+ * writing it in place cannot change what anyone else sees. `false` when in doubt.
+ */
+export function isPrivate(backend: tf.KernelBackend, values: unknown): boolean {
+  return installedOn === backend && ArrayBuffer.isView(values) && privateBuffers.has(values.buffer);
 }

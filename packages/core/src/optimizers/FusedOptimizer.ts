@@ -10,8 +10,26 @@
 import * as tf from "../tf";
 import { kernelBackendName, markWritten, view, wasmMemory } from "../kernels/heap";
 import { touchedRows } from "../kernels/touchedRows";
+import { claimPrivate, installGradientPool, isPrivate } from "../kernels/gradientPool";
 import { cpuHome } from "./cpuHome";
 import { formatShape, typeError } from "../validate";
+
+interface CpuBackendLike {
+  data: { get(dataId: object): { values?: unknown } };
+}
+
+/**
+ * On cpu: gives `v` a fresh copy of its values unless they are private (claimed here and not read
+ * or sliced since), so that the in-place update leaves every array handed out before unchanged.
+ * `v` must be the only tensor on its storage (refCount 1).
+ */
+function ownStorage(backend: tf.KernelBackend, v: tf.Variable): void {
+  const entry = (backend as unknown as CpuBackendLike).data.get(v.dataId);
+  if (isPrivate(backend, entry.values)) return;
+  const copy = (view(backend, v) as Float32Array).slice(); // a new buffer
+  entry.values = copy;
+  claimPrivate(backend, copy);
+}
 
 /** Options every fused optimizer accepts. */
 export interface FusedOptimizerOptions {
@@ -123,9 +141,12 @@ export abstract class FusedOptimizer extends tf.Optimizer {
       // own, so writing in place cannot change x.
       tf.tidy(() => variable.assign(tf.mul(variable, tf.scalar(1))));
     }
+    const cpu = kernelBackendName(backend) === "cpu";
+    if (cpu) installGradientPool(backend); // its escape tracking (once; ready() installs it too)
     const step = s.step + 1;
     const rows = this.sparse ? touchedRows(gradient) : null;
     const home = fast && this.updatesInWasmMemory() ? cpuHome(backend, s, variable, s.slots) : null;
+    if (cpu && home === null) for (const v of [variable, ...s.slots]) ownStorage(backend, v);
     if (home !== null) {
       // cpu: the variable and its slots live in home.memory; the gradient is copied in (its rows, when lazy)
       const g = view(backend, gradient) as Float32Array;

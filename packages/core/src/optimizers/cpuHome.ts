@@ -10,9 +10,13 @@
  * again only when the variable gets new storage through `assign` or the slots through
  * `setWeights`). The memory is sized once and never grown, since growing would detach those views.
  * A view reads and writes like any other array for tfjs's kernels, `dataSync()` and `model.save`.
+ * But such a read hands out the view itself (as a contiguous `tf.slice` does), so once anything has
+ * seen the memory (`gradientPool.ts` tracks it) the next step moves everything into a new memory and
+ * leaves the old one, unchanged, to whoever holds it.
  */
 import * as tf from "../tf";
 import { kernelBackendName, view } from "../kernels/heap";
+import { claimPrivate, isPrivate } from "../kernels/gradientPool";
 
 /** Smaller variables keep the scratch path: a memory costs at least a 64 KiB page. */
 const MIN_ELEMENTS = 1 << 14;
@@ -59,7 +63,8 @@ function moveInto(backend: tf.KernelBackend, info: tf.TensorInfo, home: CpuHome,
  * The home of `variable` and its `slots` on the cpu backend, keyed by `owner` (the optimizer's
  * per-variable state, so it goes when that state goes), with the variable's and slots' storage moved
  * there; `null` on other backends and for variables too small or too large to be worth it. The
- * variable must own its storage (refCount 1; the caller copies it otherwise).
+ * variable must own its storage (refCount 1; the caller copies it otherwise), and the gradient pool
+ * must be installed on `backend` (else every call makes a new memory).
  */
 export function cpuHome(backend: tf.KernelBackend, owner: object, variable: tf.Variable, slots: tf.Variable[]): CpuHome | null {
   if (kernelBackendName(backend) !== "cpu" || WASM === undefined) return null;
@@ -68,12 +73,14 @@ export function cpuHome(backend: tf.KernelBackend, owner: object, variable: tf.V
   const bytes = 4 * stride * (2 + slots.length);
   if (n < MIN_ELEMENTS || bytes > MAX_BYTES) return null;
   let home = homes.get(owner);
-  if (home === undefined || home.p.length !== n || home.slots.length !== slots.length) {
+  // a memory someone has read from (or sliced) is left to them: writing it would change their values
+  if (home === undefined || home.p.length !== n || home.slots.length !== slots.length || !isPrivate(backend, home.p)) {
     const pages = Math.ceil(bytes / 65536);
     const memory = new WASM.Memory({ initial: pages, maximum: pages });
     const at = (k: number) => new Float32Array(memory.buffer, 4 * stride * k, n);
     home = { memory, p: at(0), g: at(1), slots: slots.map((_, i) => at(2 + i)), owners: [] };
     homes.set(owner, home);
+    claimPrivate(backend, home.p); // the whole memory
   }
   moveInto(backend, variable, home, 0);
   slots.forEach((s, i) => moveInto(backend, s, home!, 1 + i));
