@@ -1,5 +1,5 @@
 // Pretrained word vectors at GloVe 6B size: parse a 400k × 100 text file, peak memory, the binary
-// cache, mostSimilar over 400k words. The file is generated here (deterministic) under build/bench/
+// cache, mostSimilar over 400k words, word lookups on a reloaded cache (ASCII and non-ASCII words). The file is generated here (deterministic) under build/bench/
 // and deleted at the end (EMBEDLAB_BENCH_KEEP=1 keeps it). EMBEDLAB_BENCH_ROWS=50000 makes a quick run;
 // EMBEDLAB_BENCH_NAIVE=0 skips the naive readline baseline.
 import { spawnSync } from "node:child_process";
@@ -7,7 +7,7 @@ import { createReadStream, existsSync, mkdirSync, openSync, rmSync, statSync, wr
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { python, report, root, timeit } from "./lib.mjs";
+import { python, report, root, timeit, timeitCpu } from "./lib.mjs";
 
 const ROWS = Number(process.env.EMBEDLAB_BENCH_ROWS ?? 400000);
 const DIM = 100;
@@ -80,6 +80,32 @@ async function child(what) {
       const wv = await core.loadVectors(cache);
       if (wv.size !== ROWS) throw new Error("bad reload");
     }, { warmup: 1, iters: 5 });
+  } else if (what === "lookup") {
+    mkdirSync(dir, { recursive: true });
+    // indexOf over a reloaded cache whose words stay bytes: the same 200k words as ASCII and with
+    // multi-byte characters (accented Latin, CJK). Each round looks up 100k present words and
+    // 100k absent ones (the absent ones differ only after a multi-byte character).
+    const n = 200000;
+    const variants = {
+      ascii: (i) => `w${i.toString(36)}`,
+      nonAscii: (i) => (i % 2 === 0 ? `café${i.toString(36)}` : `東京${i.toString(36)}`),
+    };
+    for (const [name, make] of Object.entries(variants)) {
+      const words = Array.from({ length: n }, (_, i) => make(i));
+      const p = join(dir, `lookup-${name}.evec`);
+      await core.saveVectors(new core.WordVectors(words, new Float32Array(n * 4), { dim: 4 }), p);
+      const wv = await core.loadVectors(p);
+      rmSync(p, { force: true });
+      const hits = Array.from({ length: 100000 }, (_, k) => words[(k * 7919) % n]);
+      const misses = hits.map((w) => w + "\u00e9"); // one more multi-byte char at the end
+      let sum = 0;
+      // CPU time per round: the shared machine's load moves wall times by 2-3x here
+      out[`${name}Ms`] = (await timeitCpu(() => {
+        for (const w of hits) sum += wv.indexOf(w);
+        for (const w of misses) sum += wv.indexOf(w);
+      }, { warmup: 2, iters: 9 })).cpu;
+      if (sum === 0) throw new Error("bad lookups");
+    }
   } else if (what === "naive") {
     // the readline / split / parseFloat loop the issue compares against
     const t0 = performance.now();
@@ -114,6 +140,30 @@ if (process.argv[2] === "--child") {
     const parse = runChild("parse");
     const reload = runChild("reload");
     const naive = process.env.EMBEDLAB_BENCH_NAIVE === "0" ? null : runChild("naive");
+    const lookup = runChild("lookup");
+    // the same lookups in a Python dict (what gensim's key_to_index is)
+    const dict = python(
+      `
+def b36(i):
+    s = ""
+    while True:
+        i, r = divmod(i, 36); s = "0123456789abcdefghijklmnopqrstuvwxyz"[r] + s
+        if i == 0: return s
+n = 200000
+out = {}
+for name, make in [("ascii", lambda i: "w" + b36(i)), ("nonAscii", lambda i: ("café" if i % 2 == 0 else "東京") + b36(i))]:
+    words = [make(i) for i in range(n)]
+    d = {w: i for i, w in enumerate(words)}
+    hits = [words[(k * 7919) % n] for k in range(100000)]
+    misses = [w + "\\u00e9" for w in hits]
+    def run():
+        s = 0
+        for w in hits: s += d.get(w, -1)
+        for w in misses: s += d.get(w, -1)
+    out[name + "Ms"] = timeit_cpu(run, 2, 9)["cpu"]
+print(json.dumps(out))`,
+      { needs: "json" },
+    );
     console.log(`machine load while benchmarking (1-min load average, 2 cores): ${(await import("node:os")).loadavg()[0].toFixed(2)}`);
     // gensim when Debian's python3-gensim is installed (it is not on this project's machines)
     const gensim = python(
@@ -136,7 +186,9 @@ print(json.dumps({"parseMs": t, "mostSimilarMs": ms}))`,
       { case: `mostSimilar(word, topn 10) over ${ROWS}, warm${parse.simd ? " (wasm SIMD)" : ""}`, ours: parse.mostSimilarMs, reference: gensim?.mostSimilarMs, target: "≤ 20 ms", met: parse.mostSimilarMs <= 20 * Math.max(scale, 1) },
       { case: "mostSimilar(2 positive, 1 negative), warm", ours: parse.analogyMs },
       { case: "first mostSimilar (builds the unit-row copy)", ours: parse.firstQueryMs },
-    ], { rows: ROWS, dim: DIM, fileMB: statSync(txt).size / 2 ** 20, parse, reload, naive, gensim });
+      { case: "200k indexOf on a reloaded cache, ASCII words, CPU time (ref: Python dict)", ours: lookup.asciiMs, reference: dict?.asciiMs },
+      { case: "200k indexOf on a reloaded cache, non-ASCII words, CPU time (ref: Python dict)", ours: lookup.nonAsciiMs, reference: dict?.nonAsciiMs },
+    ], { rows: ROWS, dim: DIM, fileMB: statSync(txt).size / 2 ** 20, parse, reload, naive, gensim, lookup, dict });
   } finally {
     if (process.env.EMBEDLAB_BENCH_KEEP !== "1") {
       rmSync(txt, { force: true }); // disk is limited: the 360 MB file goes

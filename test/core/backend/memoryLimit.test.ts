@@ -189,6 +189,55 @@ describe("memory limits on cpu: a table that fits but whose dense gradient does 
     },
   );
 
+  it("minimize(f, true, varList) and tf.variableGrads(f, varList) that leave the table out train the rest: no dense gradient is made, so nothing is refused", () => {
+    seed(6);
+    const layer = embedding({ numEmbeddings: V, embeddingDim: D });
+    const table = layer.trainableWeights[0].read() as tf.Variable;
+    const head = tf.variable(tf.fill([D, 1], 0.01), true, "left-head");
+    const ids = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], "int32");
+    const rows = () => tf.tidy(() => tf.gather(table, [1, 6]).arraySync());
+    const touched = rows();
+    const headBefore = head.arraySync();
+    // [2, 3, D] -> [6, D] x [D, 1] -> [6, 1]
+    const loss = () => tf.tidy(() => tf.sum(tf.square(tf.matMul(tf.reshape(layer.apply(ids) as tf.Tensor, [6, D]), head))) as tf.Scalar);
+    const opt = tf.train.sgd(0.1);
+    vi.spyOn(process, "constrainedMemory").mockReturnValue(1); // nothing more fits
+    const before = tf.memory().numTensors;
+
+    const cost = opt.minimize(loss, true, [head]) as tf.Scalar;
+    expect(cost.dataSync()[0]).toBeGreaterThan(0);
+    cost.dispose();
+    expect(head.arraySync()).not.toEqual(headBefore); // the head took a step
+    expect(rows()).toEqual(touched); // the table did not
+    const { value, grads } = tf.variableGrads(loss, [head]);
+    expect(Object.keys(grads)).toEqual([head.name]);
+    expect(grads[head.name].shape).toEqual([D, 1]);
+    tf.dispose([value, grads[head.name]]);
+    expect(tf.memory().numTensors).toBe(before);
+
+    // the table in the list: refused before anything is recorded, as with no list at all
+    const headNow = head.arraySync();
+    for (const run of [() => opt.minimize(loss, true, [head, table]), () => tf.variableGrads(loss, [table])]) {
+      expect(run).toThrow(/^embedding: expected the dense gradient of the table \[20000, 1000\] \(0\.07 GiB of float32\) to fit the cpu backend, at most 0\.00 GiB now .*; freeze the table/);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(rows()).toEqual(touched);
+      expect(head.arraySync()).toEqual(headNow);
+    }
+    // a tape that did not come through engine.gradients: what it differentiates is unknown, so refused
+    const engine = tf.engine();
+    engine.startTape();
+    try {
+      expect(() => layer.apply(ids)).toThrow(/^embedding: expected the dense gradient of the table/);
+    } finally {
+      engine.endTape();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    vi.restoreAllMocks();
+    tf.dispose([ids, head]);
+    opt.dispose();
+    layer.dispose();
+  });
+
   it("a gradient taken of a plain tensor (no variable to check ahead) is refused by the backward kernel with the same message", () => {
     const table = tf.zeros([V, D]);
     const ids = tf.tensor1d([1, 2], "int32");

@@ -1,4 +1,5 @@
-// Parity with PyTorch 1.13's torch.optim.Adam / AdamW / SGD / SparseAdam after 100 steps (fixtures
+// Parity with PyTorch 1.13's torch.optim.Adam / AdamW / SGD / SparseAdam, and lazy AdamW / momentum SGD
+// (PyTorch's update functions on the touched rows), after 100 steps (fixtures
 // made by test/fixtures/make_optimizer_fixtures.py), on cpu and wasm, through optimizer.minimize.
 import { describe, it, expect, beforeAll } from "vitest";
 import { readFileSync } from "node:fs";

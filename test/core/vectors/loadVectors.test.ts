@@ -139,6 +139,57 @@ describe("loadVectors: formats round-trip through their writers", () => {
       expect(back.words).toBe(back.words); // decoded once, then kept
     }
   });
+
+  it("a reloaded non-ASCII cache compares UTF-8 bytes: the same hits and misses as a Map of the decoded words", async () => {
+    /** FNV-1a over UTF-16 units: the cache's hash (here only to check the collision below is one). */
+    const fnv = (w: string) => {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193);
+      return h >>> 0;
+    };
+    // two words with the same 32-bit hash and byte length: a lookup of one probes the other's row
+    const [c1, c2, c3] = ["東562789", "東779192", "東100000"];
+    expect(fnv(c1)).toBe(fnv(c2));
+    const words = [
+      "東京", "東京都", "北京", "café", "cafè", "naïve", "naïvf", "Ærø", "日本語a", "日本語b", "😀", "😀😃", "a😀b", "ascii", "",
+      c1, c3, ...Array.from({ length: 200 }, (_, i) => (i % 2 ? `東京${i}` : `é${i}`)),
+    ];
+    const rows = words.map((_, i) => [i, -i]);
+    const p = join(dir, "bytes-u.evec");
+    await saveVectors(new WordVectors(words, rows), p);
+    const back = await loadVectors(p);
+    const decoded = new WordVectors(words, rows); // a Map from the strings themselves
+    const internal = back as unknown as { wordArray: unknown };
+    const queries = [
+      ...words,
+      c2, // same hash and byte length as c1, absent
+      ...words.map((w) => w + "é"), // one more multi-byte char
+      ...words.map((w) => w.slice(0, -1)), // cuts "😀" to a lone surrogate
+      ...words.map((w) => w.toUpperCase()),
+      "京", "東京\u0000", "\ud83d", "\ude00", "a\ud83db", "\ud83d\ud83d", "東".repeat(40),
+    ];
+    for (const q of queries) {
+      expect([q, back.indexOf(q)]).toEqual([q, decoded.indexOf(q)]);
+      expect(back.has(q)).toBe(decoded.has(q));
+    }
+    expect(back.indexOf(c1)).toBe(words.indexOf(c1));
+    expect(back.has(c2)).toBe(false);
+    expect(back.get("日本語b")).toEqual(new Float32Array([9, -9]));
+    expect(back.getVecsByTokens(["naïvf", "NAÏVE", "cafè"], { lowerCaseBackup: true }).arraySync()).toEqual([[6, -6], [5, -5], [4, -4]]);
+    expect(internal.wordArray).toBeUndefined(); // every answer above came from bytes
+    expect(back.words).toEqual(words);
+
+    // A lone surrogate and U+FFFD differ only in bits 6-8 of the code unit, so FNV-1a puts
+    // "\ud83dx" and "\ufffdx" in the same slot of a table of ≤ 64 slots. Encoded the way Buffer
+    // writes words (a lone surrogate as U+FFFD) the query would be the stored bytes, yet the
+    // decoded word is not the query: a miss, as a decoded comparison finds.
+    const small = ["\ufffdx", "\ufffd", "y"];
+    expect(fnv("\ud83dx") & 63).toBe(fnv("\ufffdx") & 63);
+    const q = join(dir, "bytes-fffd.evec");
+    await saveVectors(new WordVectors(small, [[1], [2], [3]]), q);
+    const s = await loadVectors(q);
+    expect(["\ufffdx", "\ud83dx", "\ud83d", "\udc00", "\ufffd", "y"].map((w) => s.indexOf(w))).toEqual([0, -1, -1, -1, 1, 2]);
+  });
   it("loadVectors(npy) takes the words from an array or a file, converts float64 and checks the row count", async () => {
     const m = new Float64Array([1.5, 2, 3, 4.25]);
     let header = "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 2), }";

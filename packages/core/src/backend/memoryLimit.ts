@@ -12,6 +12,7 @@
  */
 import * as os from "node:os";
 import * as tf from "../tf";
+import { willDifferentiate } from "./gradientTargets";
 
 /** What bounds the next allocation on the active backend. */
 export interface MemoryLimit {
@@ -244,13 +245,15 @@ export function checkDenseGradient(fn: string, shape: readonly [number, number])
 /**
  * {@link checkDenseGradient}, ahead of time: called by the lookups in their forward pass. Inside a
  * gradient tape (`optimizer.minimize`, `model.fit`, `tf.variableGrads`) a lookup into a trainable
- * variable will need the table's dense gradient in the backward pass; refusing now, before tfjs
- * records anything, leaves nothing behind (a throw inside the backward pass would leave tfjs's
- * saved tape tensors allocated). Outside a tape, or for a frozen table, it does nothing.
+ * variable will need the table's dense gradient in the backward pass if that tape differentiates
+ * the table; refusing now, before tfjs records anything, leaves nothing behind (a throw inside the
+ * backward pass would leave tfjs's saved tape tensors allocated). Outside a tape, for a frozen
+ * table, or when the tape's variables leave the table out (`optimizer.minimize(f, true, varList)`,
+ * `tf.variableGrads(f, varList)`: tfjs then never computes its gradient) it does nothing; see
+ * {@link willDifferentiate} for how that is known.
  */
 export function checkGradientAhead(fn: string, table: tf.Tensor): void {
   if (!(table instanceof tf.Variable) || !table.trainable || table.rank !== 2) return;
-  const state = (tf.engine() as unknown as { state?: { gradientDepth?: number } }).state;
-  if (!state || !state.gradientDepth) return;
+  if (!willDifferentiate(table)) return;
   checkDenseGradient(fn, [table.shape[0], table.shape[1]]);
 }

@@ -42,6 +42,16 @@ export interface FusedOptimizerOptions {
    * drifting on momentum. Every other variable (dense layers, a table used twice in one step, whose
    * gradients were summed) gets the ordinary dense update. Defaults to `false` (dense everywhere,
    * like `torch.optim.Adam`).
+   *
+   * Precisely: the state (Adam's moments, SGD's momentum buffer) is per row and only touched rows
+   * update it; the step count is per variable, as in `SparseAdam` and `LazyAdam` — it drives Adam's
+   * bias correction, and SGD's first step (the buffer is set to the gradient on the variable's first
+   * update; a row first touched later starts from a zero buffer, `(1 - dampening)·g`, as that row
+   * would in dense PyTorch). AdamW decays only the touched rows. Adam matches `torch.optim.SparseAdam`;
+   * PyTorch has no lazy AdamW or momentum SGD (`torch.optim.SGD` accepts sparse gradients, but its
+   * momentum buffer keeps every row ever touched moving: the dense result), so those are checked
+   * against `torch.optim.AdamW`'s and `SGD`'s update functions run on the touched rows only
+   * (`test/fixtures/make_optimizer_fixtures.py`).
    */
   sparse?: boolean;
 }

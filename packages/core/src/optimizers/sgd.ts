@@ -57,8 +57,9 @@ export class FusedSGD extends FusedOptimizer {
 
   /**
    * PyTorch's `_single_tensor_sgd`: `d = g + λp`; with momentum, `buf = d` on the first step, then
-   * `buf = μ·buf + (1-τ)·d`, and `d = buf` (or `d + μ·buf`, Nesterov); `p -= lr·d`. Lazily, a
-   * row first touched after step 1 starts from a zero buffer.
+   * `buf = μ·buf + (1-τ)·d`, and `d = buf` (or `d + μ·buf`, Nesterov); `p -= lr·d`. Lazily, only
+   * touched rows, with the variable's step: a row first touched after step 1 starts from a zero
+   * buffer (see {@link FusedOptimizerOptions.sparse}).
    */
   protected override updater(step: number, _lazy: boolean): RangeUpdate {
     const negLr = fr(-this.learningRate), wd = fr(this.weightDecay), mu = fr(this.momentum), damp = fr(1 - this.dampening);

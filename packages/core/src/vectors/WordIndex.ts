@@ -38,9 +38,15 @@ export function buildSlots(words: readonly string[]): Uint32Array {
   return slots;
 }
 
-/** What `HashIndex` asks of the words: whether row `i` holds `word` (no string needs to exist). */
+/**
+ * What `HashIndex` asks of the words: `key` prepares a lookup of `word` once (a matcher may encode
+ * it) and returns a number, or `undefined` for a word no row can hold; `equals(i, key, word)` then
+ * says, for each probed slot, whether row `i` holds `word` (the word of that last `key` call). No
+ * row's string needs to exist.
+ */
 export interface WordMatcher {
-  equals(i: number, word: string): boolean;
+  key(word: string): number | undefined;
+  equals(i: number, key: number, word: string): boolean;
 }
 
 /** A read-only index over distinct words using slots from `buildSlots`. */
@@ -52,10 +58,14 @@ export class HashIndex implements WordIndex {
 
   get(word: string): number | undefined {
     const { slots, words, mask } = this;
-    for (let p = hashWord(word) & mask; ; p = (p + 1) & mask) {
+    let p = hashWord(word) & mask;
+    if (slots[p] === 0) return undefined; // a miss on an empty slot costs no key
+    const key = words.key(word);
+    if (key === undefined) return undefined;
+    for (; ; p = (p + 1) & mask) {
       const s = slots[p];
       if (s === 0) return undefined;
-      if (words.equals(s - 1, word)) return s - 1;
+      if (words.equals(s - 1, key, word)) return s - 1;
     }
   }
 
