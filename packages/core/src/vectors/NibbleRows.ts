@@ -1,5 +1,5 @@
 /**
- * The index behind `mostSimilar`: a 4-bit copy of the unit rows (one scale per row, codes -7…7)
+ * The index behind `mostSimilar`: a 4-bit copy of the unit rows (one step per row, 16 levels)
  * and, per row, the norm of its quantisation residual, so that each row's approximate score has
  * its own proven error bound. A query scans it with WebAssembly SIMD and keeps the rows that can
  * still be in the top k, then scores those exactly — the same answer, to the bit, as scoring
@@ -25,10 +25,12 @@ import { CONTROL_BYTES, PARALLEL_MIN_ROWS, ParallelScan, threadsAvailable } from
 const PROBE_ROWS = 1 << 15;
 /** How many of the best rows by approximate score are scored exactly for τ, on top of k. */
 const PROBE_EXTRA = 32;
+/** Steps tried per row, as fractions of the one that covers its largest component. */
+const STEP_TRIES = [1, 0.8, 0.64];
 /** Extra room on top of the proven bound, for float32 rounding of the approximate scores. */
 const SLACK = 1e-5;
-/** The int16 query scale: |Σ code · q| ≤ 320 · 15 · 32767 < 2^31 per 320 components. */
-const Q_SCALE = 32767;
+/** The int16 query scale for `components` (padded) components: |2 · Σ code · q| ≤ 30 · components · scale < 2^31. */
+const queryScale = (components: number) => Math.min(32767, Math.floor(2147483647 / (30 * components)));
 
 /** `scan4(mat, rows, q16, info, cand, params)`, byte offsets. */
 export type Scan4Fn = (mat: number, rows: number, q16: number, info: number, cand: number, params: number) => void;
@@ -36,9 +38,10 @@ type Scan4Args = [number, number, number, number, number, number];
 
 /**
  * `scan4(mat, rows, q16, info, cand, params)`: rows of `blocks` 16-byte blocks of nibbles (u16
- * lane i of block c holds components c·32 + n·8 + i at bits 4n, code + 8), the int16 query
+ * lane i of block c holds components c·32 + n·8 + i at bits 4n, codes 0…15), the int16 query
  * `q16` in component order; `params` holds f32 τ (+0), i32 the count written (+4), i32 the bias
- * 8·Σ q16 (+8), i32 the first row's index (+12). For each row, `a = f32(Σ u·q − bias) · info[2r]`;
+ * 15·Σ q16 (+8), i32 the first row's index (+12). For each row, `a = f32(2·Σ u·q − bias) · info[2r]`
+ * (the levels are (2u − 15) · info[2r] · 32767);
  * `(row, a)` goes to `cand` and is kept when `a + info[2r + 1] ≥ τ`.
  */
 export function scan4Bytes(blocks: number, shared: boolean): Uint8Array {
@@ -65,7 +68,7 @@ export function scan4Bytes(blocks: number, shared: boolean): Uint8Array {
       ...Array.from({ length: blocks }, (_, c) => chunk(c)).flat(),
       ...get(12), ...get(13), ...addI32, ...set(12),
       ...get(12), ...lane(0), ...get(12), ...lane(1), add, ...get(12), ...lane(2), add, ...get(12), ...lane(3), add,
-      ...get(8), 0x6b, // − bias
+      ...i32(1), shl, ...get(8), 0x6b, // 2Σ − bias: Σ (2c − 15) · q
       0xb2, ...get(3), 0x2a, 2, 0, 0x94, ...set(11), // a = f32(Σ) · scale
       ...pairAt, ...get(6), 0x36, 2, 0, // cand[2n] = r
       ...pairAt, ...get(11), 0x38, 2, 4, // cand[2n + 1] = a
@@ -123,6 +126,8 @@ export class NibbleRows {
   private readonly q16: Int16Array | undefined;
   /** Largest per-row bound e_r (float32, rounded up). */
   private readonly maxError: number = 0;
+  /** Scale of the int16 query. */
+  private readonly qScale: number;
   private readonly parallel: ParallelScan | undefined;
   private readonly probeRows: number;
 
@@ -141,6 +146,8 @@ export class NibbleRows {
     this.invNorm = invNorm;
     const blocks = Math.ceil(dim / 32);
     const stride4 = blocks * 16;
+    const Q_SCALE = queryScale(blocks * 32);
+    this.qScale = Q_SCALE;
     const infoOffset = rows * stride4 + 15 - ((rows * stride4 + 15) % 16);
     const q16Offset = infoOffset + rows * 8;
     const paramsOffset = q16Offset + blocks * 64; // two 16-byte parameter blocks, one per thread
@@ -185,51 +192,68 @@ export class NibbleRows {
     this.q16 = new Int16Array(buffer, q16Offset, blocks * 32);
     this.simd = true;
     const mat = new Uint16Array(buffer, 0, (rows * stride4) / 2);
-    const codes = new Int8Array(blocks * 32);
+    const unit = new Float64Array(blocks * 32); // the row at unit length, float32 values; padding 0
+    const codes = new Int32Array(blocks * 32).fill(8);
     let maxError = 0;
     for (let r = 0; r < rows; r++) {
       const o = r * dim;
       let ss = 0;
-      let maxRaw = 0;
-      for (let j = 0; j < dim; j++) {
-        const x = data[o + j];
-        ss += x * x;
-        const ax = Math.abs(x);
-        if (ax > maxRaw) maxRaw = ax;
-      }
+      for (let j = 0; j < dim; j++) ss += data[o + j] * data[o + j];
       const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
       invNorm[r] = inv;
-      // code scale 7 / largest unit component; the kernel multiplies by `step` = f32(1 / (s · Q_SCALE))
-      const s = maxRaw > 0 && inv > 0 && Number.isFinite(ss) ? 7 / (maxRaw * inv) : 0;
-      const step = s > 0 ? Math.fround(1 / (s * Q_SCALE)) : 0;
-      const unitStep = step * Q_SCALE; // one code in unit-row units, as the kernel's score uses it
-      let err = 0;
+      let maxAbs = 0;
       for (let j = 0; j < dim; j++) {
         const v = Math.fround(data[o + j] * inv); // the unit value the exact score uses
-        let k = s > 0 ? Math.round(v * s) : 0;
-        if (k > 7) k = 7;
-        else if (k < -7) k = -7;
-        codes[j] = k;
-        const e = v - k * unitStep;
-        err += e * e;
+        unit[j] = v;
+        const av = Math.abs(v);
+        if (av > maxAbs) maxAbs = av;
       }
-      let bound = Math.sqrt(err);
-      if (!Number.isFinite(ss) || bound !== bound) bound = Infinity; // a non-finite row: always scored exactly
+      // 16 levels (k + 0.5)·step, k = -8…7. The step that covers the largest component is not the
+      // best for the residual (most components are small): a few narrower ones are tried, and the
+      // row keeps the one with the smallest residual — its bound e_r = ‖residual‖.
+      let bestErr = Infinity;
+      let bestHalf = 0;
+      if (maxAbs > 0 && Number.isFinite(ss)) {
+        for (let t = 0; t < STEP_TRIES.length; t++) {
+          // the kernel scales by `half` = f32(step / (2 · Q_SCALE)); a level is (2c − 15) · half · Q_SCALE
+          const half = Math.fround((STEP_TRIES[t] * maxAbs) / 8 / (2 * Q_SCALE));
+          const h = half * Q_SCALE;
+          const invStep = 1 / (2 * h);
+          let err = 0;
+          for (let j = 0; j < dim; j++) {
+            const v = unit[j];
+            let k = Math.floor(v * invStep);
+            k = k > 7 ? 7 : k < -8 ? -8 : k;
+            const e = v - (2 * k + 1) * h;
+            err += e * e;
+          }
+          if (err < bestErr) {
+            bestErr = err;
+            bestHalf = half;
+          }
+        }
+      } else {
+        bestErr = Number.isFinite(ss) ? 0 : Infinity; // a zero row scores 0 exactly; a non-finite one is always scored exactly
+      }
+      const h = bestHalf * Q_SCALE;
+      const invStep = h > 0 ? 1 / (2 * h) : 0;
+      for (let j = 0; j < dim; j++) {
+        let k = Math.floor(unit[j] * invStep);
+        k = k > 7 ? 7 : k < -8 ? -8 : k;
+        codes[j] = k + 8;
+      }
+      const bound = bestErr === bestErr ? Math.sqrt(bestErr) : Infinity;
       // float32, rounded up (the float64 norm is within 1e-15 relative of the true one)
       const boundF = Math.fround(bound * (1 + 2 ** -22));
-      info[2 * r] = step;
+      info[2 * r] = bestHalf;
       info[2 * r + 1] = boundF;
       if (boundF > maxError) maxError = boundF;
-      // pack: u16 lane i of block c holds components c·32 + n·8 + i at bits 4n (code + 8; padding 8)
-      const base = (r * stride4) / 2;
+      // pack: u16 lane i of block c holds components c·32 + n·8 + i at bits 4n (padding: code 8, query 0)
+      let w16 = (r * stride4) / 2;
       for (let c = 0; c < blocks; c++) {
+        const j0 = c * 32;
         for (let i = 0; i < 8; i++) {
-          let w = 0;
-          for (let n = 0; n < 4; n++) {
-            const j = c * 32 + n * 8 + i;
-            w |= ((j < dim ? codes[j] : 0) + 8) << (4 * n);
-          }
-          mat[base + c * 8 + i] = w;
+          mat[w16++] = codes[j0 + i] | (codes[j0 + 8 + i] << 4) | (codes[j0 + 16 + i] << 8) | (codes[j0 + 24 + i] << 12);
         }
       }
     }
@@ -276,7 +300,7 @@ export class NibbleRows {
    * float32 rounding of the scores.
    */
   private setQuery(query: ArrayLike<number>): number {
-    const { dim } = this;
+    const { dim, qScale: Q_SCALE } = this;
     const q16 = this.q16 as Int16Array;
     let fErr = 0;
     let sum = 0;
@@ -288,8 +312,8 @@ export class NibbleRows {
       fErr += f * f;
     }
     const view = new DataView(this.buffer as ArrayBuffer, this.paramsOffset, 32);
-    view.setInt32(8, 8 * sum, true);
-    view.setInt32(24, 8 * sum, true);
+    view.setInt32(8, 15 * sum, true);
+    view.setInt32(24, 15 * sum, true);
     // |exact − a| ≤ e_r·‖q‖ + ‖4-bit row‖·‖f‖ ≤ e_r + (1 + maxError)·‖f‖ (‖row‖ = 1, ‖q‖ ≤ 1)
     return (1 + this.maxError) * Math.sqrt(fErr) + SLACK;
   }
