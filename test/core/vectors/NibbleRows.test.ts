@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 describe("NibbleRows (4-bit index, per-row bounds)", () => {
-  it("the bound holds: a_r − e_r ≤ exact ≤ a_r + e_r on every row, for many queries", () => {
+  it("the bounds hold: a_r − e_r ≤ exact ≤ a_r + e_r on every row (4-bit and refined), for many queries", () => {
     for (const [dim, seed] of [[300, 1], [37, 2], [5, 3]] as const) {
       const rows = 400;
       const data = seed === 1 ? clustered(rows, dim, 7) : table(rows, dim, seed);
@@ -68,6 +68,10 @@ describe("NibbleRows (4-bit index, per-row bounds)", () => {
           const exact = idx.exact(r, q);
           expect(Math.abs(exact - a)).toBeLessThanOrEqual(e);
           worst = Math.max(worst, Math.abs(exact - a) / e);
+          // the residual signs' refinement: a tighter score, its own (smaller) bound
+          const [a2, e2] = idx.refinedRow(r, q) as [number, number];
+          expect(Math.abs(exact - a2)).toBeLessThanOrEqual(e2);
+          expect(e2).toBeLessThan(e);
         }
       }
       expect(worst).toBeGreaterThan(0.01); // the scores are approximations, not the exact values

@@ -126,6 +126,13 @@ export class NibbleRows {
   private readonly q16: Int16Array | undefined;
   /** Largest per-row bound e_r (float32, rounded up). */
   private readonly maxError: number = 0;
+  /** Per row, bit j: the sign of component j of its 4-bit residual (1: ≥ 0). */
+  private readonly signs: Uint8Array | undefined;
+  /** Per row: β / qScale (float32) and the bound ‖residual − β·sign‖ (float32, rounded up). */
+  private readonly refine: Float32Array | undefined;
+  /** Per query: for sign byte p and value b, Σ q16 over its set bits, at p·256 + b. */
+  private readonly signSums: Int32Array | undefined;
+  private querySum = 0;
   /** Scale of the int16 query. */
   private readonly qScale: number;
   private readonly parallel: ParallelScan | undefined;
@@ -190,10 +197,17 @@ export class NibbleRows {
     const info = new Float32Array(buffer, infoOffset, rows * 2);
     this.info = info;
     this.q16 = new Int16Array(buffer, q16Offset, blocks * 32);
+    this.signSums = new Int32Array(Math.ceil(dim / 8) * 256);
     this.simd = true;
     const mat = new Uint16Array(buffer, 0, (rows * stride4) / 2);
     const unit = new Float64Array(blocks * 32); // the row at unit length, float32 values; padding 0
     const codes = new Int32Array(blocks * 32).fill(8);
+    const residual = new Float64Array(dim);
+    const signBytes = Math.ceil(dim / 8);
+    const signs = new Uint8Array(rows * signBytes);
+    const refine = new Float32Array(rows * 2);
+    this.signs = signs;
+    this.refine = refine;
     let maxError = 0;
     for (let r = 0; r < rows; r++) {
       const o = r * dim;
@@ -237,11 +251,32 @@ export class NibbleRows {
       }
       const h = bestHalf * Q_SCALE;
       const invStep = h > 0 ? 1 / (2 * h) : 0;
+      let sumAbs = 0;
       for (let j = 0; j < dim; j++) {
         let k = Math.floor(unit[j] * invStep);
         k = k > 7 ? 7 : k < -8 ? -8 : k;
         codes[j] = k + 8;
+        const e = unit[j] - (2 * k + 1) * h;
+        residual[j] = e;
+        sumAbs += Math.abs(e);
       }
+      // The residual's signs, scaled by its mean magnitude (the β that minimises ‖res − β·sign‖),
+      // refine the score of the rows the 4-bit bound cannot rule out: bound ‖res − β·sign‖ ≈ ‖res‖ / 2.
+      const betaScaled = sumAbs < Infinity ? Math.fround(sumAbs / dim / Q_SCALE) : 0; // NaN / ∞ rows: no refinement
+      const beta = betaScaled * Q_SCALE;
+      let err2 = 0;
+      const b0 = r * signBytes;
+      for (let j = 0; j < dim; j++) {
+        const positive = residual[j] >= 0;
+        if (positive) signs[b0 + (j >> 3)] |= 1 << (j & 7);
+        const e = residual[j] - (positive ? beta : -beta);
+        err2 += e * e;
+      }
+      const bound2 = bestErr === bestErr && err2 === err2 ? Math.sqrt(err2) : Infinity;
+      const bound2F = Math.fround(bound2 * (1 + 2 ** -22));
+      refine[2 * r] = betaScaled;
+      refine[2 * r + 1] = bound2F;
+      if (bound2F > maxError) maxError = bound2F;
       const bound = bestErr === bestErr ? Math.sqrt(bestErr) : Infinity;
       // float32, rounded up (the float64 norm is within 1e-15 relative of the true one)
       const boundF = Math.fround(bound * (1 + 2 ** -22));
@@ -295,6 +330,29 @@ export class NibbleRows {
   }
 
   /**
+   * Row `r`'s 4-bit score `a` refined by its residual's signs (for the query last set): the
+   * refined score; its bound is `refine[2r + 1]` + the query's term.
+   */
+  private refined(r: number, a: number): number {
+    const signs = this.signs as Uint8Array;
+    const sums = this.signSums as Int32Array;
+    const n = sums.length >> 8;
+    const o = r * n;
+    let s = 0;
+    for (let p = 0; p < n; p++) s += sums[(p << 8) | signs[o + p]];
+    // Σ sign_j · q16_j = 2 · Σ_{sign ≥ 0} q16_j − Σ q16_j (exact integers)
+    return a + (2 * s - this.querySum) * (this.refine as Float32Array)[2 * r];
+  }
+
+  /** The refined score of row `r` and its bound (for tests). **Output:** `[a'_r, e'_r]`, or null without SIMD. */
+  refinedRow(r: number, query: ArrayLike<number>): [number, number] | null {
+    const ar = this.approxRow(r, query);
+    if (!ar) return null;
+    const g = ar[1] - (this.info as Float32Array)[2 * r + 1];
+    return [this.refined(r, ar[0]), (this.refine as Float32Array)[2 * r + 1] + g];
+  }
+
+  /**
    * Puts `query` (‖query‖ ≤ 1) into the int16 query and its bias into both parameter blocks;
    * returns the part of the bound that is the same for every row: the query's rounding and the
    * float32 rounding of the scores.
@@ -310,6 +368,17 @@ export class NibbleRows {
       sum += v;
       const f = query[j] - v / Q_SCALE;
       fErr += f * f;
+    }
+    this.querySum = sum;
+    const sums = this.signSums as Int32Array;
+    for (let p = 0; p * 8 < dim; p++) {
+      const t = p * 256;
+      sums[t] = 0;
+      for (let bit = 0; bit < 8; bit++) {
+        const v = p * 8 + bit < dim ? q16[p * 8 + bit] : 0;
+        const m = 1 << bit;
+        for (let b = 0; b < m; b++) sums[t + m + b] = sums[t + b] + v; // values with top bit `bit`
+      }
     }
     const view = new DataView(this.buffer as ArrayBuffer, this.paramsOffset, 32);
     view.setInt32(8, 15 * sum, true);
@@ -350,6 +419,7 @@ export class NibbleRows {
     const g = this.setQuery(query);
     const buffer = this.buffer;
     const info = this.info;
+    const refine = this.refine as Float32Array;
     const candRows = new Int32Array(buffer, this.candOffset, limit * 2);
     const candA = new Float32Array(buffer, this.candOffset, limit * 2);
     const params = new Int32Array(buffer, this.paramsOffset, 8);
@@ -411,6 +481,7 @@ export class NibbleRows {
         const r = candRows[2 * i];
         const a = candA[2 * i + 1];
         if (!(a + info[2 * r + 1] + g >= tau) || (exclude.size > 0 && exclude.has(r))) continue;
+        if (!(this.refined(r, a) + refine[2 * r + 1] + g >= tau)) continue;
         const s = exactScore(r);
         if (s === s) out.push({ r, s });
       }
