@@ -74,7 +74,7 @@ async function child(what) {
     out.firstQueryMs = performance.now() - t1; // builds the unit-row index
     out.mostSimilarMs = await timeit(() => wv.mostSimilar({ positive: [q[i++ % q.length]], topn: 10 }), { warmup: 3, iters: 21 });
     out.analogyMs = await timeit(() => wv.mostSimilar({ positive: ["w1", "w2"], negative: ["the"], topn: 10 }), { warmup: 2, iters: 11 });
-    out.simd = wv.quantizedRows?.simd;
+    out.simd = wv.nibbleRows?.simd;
   } else if (what === "reload") {
     out.reloadMs = await timeit(async () => {
       const wv = await core.loadVectors(cache);

@@ -60,7 +60,8 @@ describe.each(["simd", "js"] as const)("WordVectors queries (%s dot products) ma
   const setup = () => {
     if (path === "js") process.env.EMBEDLAB_VECTORS_SIMD = "0";
     wv = new WordVectors(words, rows);
-    wv.mostSimilar("w0"); // builds the index (both queries scan it) under the env setting
+    wv.mostSimilar("w0"); // builds both indexes under the env setting
+    wv.mostSimilarCosmul("w0");
     delete process.env.EMBEDLAB_VECTORS_SIMD;
     return reference(wv);
   };
@@ -68,7 +69,7 @@ describe.each(["simd", "js"] as const)("WordVectors queries (%s dot products) ma
   afterAll(() => wv.dispose());
 
   it("mostSimilar() with one word, several positive and negative words, topn and restrictVocab", () => {
-    expect((wv as unknown as { quantizedRows: { simd: boolean } }).quantizedRows.simd).toBe(path === "simd");
+    expect((wv as unknown as { nibbleRows: { simd: boolean } }).nibbleRows.simd).toBe(path === "simd");
     expectClose(wv.mostSimilar("w5"), ref.mostSimilar(["w5"], []));
     expectClose(wv.mostSimilar({ positive: ["w1", "w2"], negative: ["w3"], topn: 25 }), ref.mostSimilar(["w1", "w2"], ["w3"], 25));
     expectClose(wv.mostSimilar({ negative: ["w9"], topn: 3 }), ref.mostSimilar([], ["w9"], 3));
@@ -169,7 +170,7 @@ describe("mostSimilarCosmul equals a brute-force float scan (int8 pre-filter, ex
     const simd = new WordVectors(words, rows);
     process.env.EMBEDLAB_VECTORS_SIMD = "0";
     const js = new WordVectors(words, rows);
-    js.mostSimilar("w0"); // builds the JS index under the env setting
+    js.mostSimilarCosmul("w0"); // builds the JS int8 index under the env setting
     delete process.env.EMBEDLAB_VECTORS_SIMD;
     const r = rng(8);
     const raw = Array.from({ length: 300 }, () => (r() - 0.5) * 3); // ‖raw‖ ≈ 15: cosines far outside [-1, 1]
@@ -207,7 +208,7 @@ describe("mostSimilarCosmul equals a brute-force float scan (int8 pre-filter, ex
   });
 });
 
-describe("mostSimilar's int8 pre-filter gives exactly the float32 answer", () => {
+describe("mostSimilar's 4-bit pre-filter gives exactly the float32 answer", () => {
   it("on near-duplicate rows (many candidates inside the error bound), zero rows and 600 dimensions", () => {
     const r = (() => {
       let s = 99;
@@ -223,8 +224,8 @@ describe("mostSimilar's int8 pre-filter gives exactly the float32 answer", () =>
     const wide = randomTable(500, 600, 23);
     const big = new WordVectors(wide.words, wide.rows);
     expect(big.mostSimilar({ positive: ["w1", "w2"], negative: ["w3"], topn: 20 })).toEqual(float32Scan(big, ["w1", "w2"], ["w3"], 20));
-    expect((big as unknown as { quantizedRows: { simd: boolean } }).quantizedRows.simd).toBe(true);
-    expect((wv as unknown as { quantizedRows: { simd: boolean } }).quantizedRows.simd).toBe(true);
+    expect((big as unknown as { nibbleRows: { simd: boolean } }).nibbleRows.simd).toBe(true);
+    expect((wv as unknown as { nibbleRows: { simd: boolean } }).nibbleRows.simd).toBe(true);
   });
 });
 
@@ -249,8 +250,8 @@ describe("mostSimilar equals a brute-force float scan on every query", () => {
       expect(simd.mostSimilar(options)).toEqual(want);
       expect(js.mostSimilar(options)).toEqual(want);
     }
-    expect((simd as unknown as { quantizedRows: { simd: boolean } }).quantizedRows.simd).toBe(true);
-    expect((js as unknown as { quantizedRows: { simd: boolean } }).quantizedRows.simd).toBe(false);
+    expect((simd as unknown as { nibbleRows: { simd: boolean } }).nibbleRows.simd).toBe(true);
+    expect((js as unknown as { nibbleRows: { simd: boolean } }).nibbleRows.simd).toBe(false);
   });
 });
 
@@ -297,16 +298,19 @@ describe("WordVectors", () => {
     const fresh = new WordVectors(["a", "b", "c"], [[1, 0], [0.6, 0.8], [-1, 0]]);
     expect(fresh.similarity("a", "b")).toBeCloseTo(0.6, 6);
     expect(fresh.doesntMatch(["a", "b", "c"])).toBe("c");
-    const built = () => fresh as unknown as { unitRows: unknown; quantizedRows: unknown };
+    const built = () => fresh as unknown as { unitRows: unknown; quantizedRows: unknown; nibbleRows: unknown };
     expect(built().unitRows).toBeUndefined();
     expect(built().quantizedRows).toBeUndefined();
+    expect(built().nibbleRows).toBeUndefined();
     fresh.mostSimilar("a");
-    expect(built().quantizedRows).toBeDefined();
+    expect(built().nibbleRows).toBeDefined();
+    expect(built().quantizedRows).toBeUndefined(); // the int8 index waits for mostSimilarCosmul
     expect(built().unitRows).toBeUndefined(); // mostSimilar makes no float32 copy of the table
-    const index = built().quantizedRows;
+    const index = built().nibbleRows;
     fresh.mostSimilarCosmul("a");
-    expect(built().quantizedRows).toBe(index); // nor does mostSimilarCosmul: it scans the same int8 index
-    expect(built().unitRows).toBeUndefined();
+    expect(built().quantizedRows).toBeDefined();
+    expect(built().nibbleRows).toBe(index);
+    expect(built().unitRows).toBeUndefined(); // nor does mostSimilarCosmul
   });
 
   it("get / mostSimilar / doesntMatch / analogy name what is wrong", () => {

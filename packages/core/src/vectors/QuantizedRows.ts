@@ -1,5 +1,6 @@
 /**
- * The similarity index behind `mostSimilar`: an int8 copy of the unit rows, scanned with
+ * The similarity index behind `mostSimilarCosmul` (built on its first call; `mostSimilar` uses the
+ * smaller 4-bit `NibbleRows`): an int8 copy of the unit rows, scanned with
  * WebAssembly SIMD for approximate cosines with a proven error bound, then exact scores for the
  * few rows that can still be in the top k — the same answer as scoring every row exactly.
  *

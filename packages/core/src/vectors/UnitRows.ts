@@ -9,8 +9,9 @@
  * assembled below does the arithmetic. Without SIMD (or past 4 GB, or with
  * `EMBEDLAB_VECTORS_SIMD=0`) the same numbers come from a JavaScript loop.
  *
- * `mostSimilar` and `mostSimilarCosmul` do not use this copy: `QuantizedRows` answers them from
- * an int8 index a quarter the size, with the same result as scoring every row exactly.
+ * `mostSimilar` and `mostSimilarCosmul` do not use this copy: `NibbleRows` (4-bit) and
+ * `QuantizedRows` (int8) answer them from far smaller indexes, with the same result as scoring
+ * every row exactly.
  */
 import { MAX_WASM_BYTES, PAGE, WASM, compileOnce, moduleBytes, op, simdDisabled } from "../kernels/wasmBytes";
 

@@ -12,6 +12,7 @@ import type { WordIndex } from "./WordIndex";
 import type { WordList } from "./CacheWords";
 import { topK } from "./UnitRows";
 import { QuantizedRows, unitRow } from "./QuantizedRows";
+import { NibbleRows } from "./NibbleRows";
 
 /** A word of the table, or a raw vector of length `dim` (used as given, like gensim). */
 export type WordOrVector = string | ArrayLike<number>;
@@ -138,7 +139,9 @@ export class WordVectors {
   readonly report: LoadReport | undefined;
   private readonly index: WordIndex;
   private tensor: tf.Tensor2D | undefined;
-  /** The int8 index `mostSimilar` and `mostSimilarCosmul` scan, built on the first of them. */
+  /** The 4-bit index `mostSimilar` scans, built on its first call. */
+  private nibbleRows: NibbleRows | undefined;
+  /** The int8 index `mostSimilarCosmul` scans, built on its first call. */
   private quantizedRows: QuantizedRows | undefined;
 
   /**
@@ -323,7 +326,13 @@ export class WordVectors {
     return { found, total: itos.length, ratio: itos.length === 0 ? 1 : found / itos.length, missing };
   }
 
-  /** The int8 index of `mostSimilar`, built on its first call (one pass over the table, no float copy). */
+  /** The 4-bit index of `mostSimilar`, built on its first call (one pass over the table, no float copy). */
+  private nibbles(): NibbleRows {
+    if (!this.nibbleRows) this.nibbleRows = new NibbleRows(this.data, this.size, this.dim);
+    return this.nibbleRows;
+  }
+
+  /** The int8 index of `mostSimilarCosmul`, built on its first call (one pass over the table, no float copy). */
   private quantized(): QuantizedRows {
     if (!this.quantizedRows) this.quantizedRows = new QuantizedRows(this.data, this.size, this.dim);
     return this.quantizedRows;
@@ -392,7 +401,7 @@ export class WordVectors {
       for (const v of list) for (let j = 0; j < this.dim; j++) mean[j] += w * v[j];
     }
     unitInPlace(mean);
-    const { index, score } = this.quantized().top(mean, topn, limit, exclude);
+    const { index, score } = this.nibbles().top(mean, topn, limit, exclude);
     return index.map((i, k) => ({ word: this.wordAt(i), similarity: score[k] }));
   }
 
@@ -586,6 +595,8 @@ export class WordVectors {
     this.tensor = undefined;
     this.quantizedRows?.dispose();
     this.quantizedRows = undefined;
+    this.nibbleRows?.dispose();
+    this.nibbleRows = undefined;
   }
 
   /** `WordVectors(300000 × 100)`. */

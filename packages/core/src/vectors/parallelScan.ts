@@ -59,6 +59,11 @@ export interface ScanLayout {
   /** Room for the worker's candidate rows (int32), `capacity` of them: at least half the rows + 4. */
   candidates: number;
   capacity: number;
+  /**
+   * A fused kernel (an export of the module, six i32 arguments) that scans and picks its own
+   * candidates: the worker calls only it (`runFused`), no `candidateRows`. Defaults to none.
+   */
+  fused?: string;
 }
 
 /**
@@ -76,7 +81,7 @@ parentPort.on("message", ({ memory, module, control, epoch, layout }) => {
   if (Atomics.load(ctl, ${EPOCH}) !== epoch) return; // detached before it started
   let dots8;
   try {
-    dots8 = new WebAssembly.Instance(module, { env: { mem: memory } }).exports.dots8;
+    dots8 = new WebAssembly.Instance(module, { env: { mem: memory } }).exports[layout.fused || "dots8"];
   } catch {
     Atomics.store(ctl, ${READY}, -epoch);
     return;
@@ -93,7 +98,7 @@ parentPort.on("message", ({ memory, module, control, epoch, layout }) => {
     const a = ${ARGS};
     try {
       dots8(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5]);
-      ctl[${COUNT}] = candidateRows(approx, ctl[${FROM}], ctl[${TO}], ctl[${K}], margin[${MARGIN}], null, cand);
+      if (!layout.fused) ctl[${COUNT}] = candidateRows(approx, ctl[${FROM}], ctl[${TO}], ctl[${K}], margin[${MARGIN}], null, cand);
     } catch {
       Atomics.store(ctl, ${READY}, -epoch);
     }
@@ -216,6 +221,40 @@ export class ParallelScan {
     const picked: number[] = [];
     const n = candidateRows(new Float32Array(this.memory.buffer, out), own, limit, kWorker, margin, null, picked);
     return picked.slice(0, n);
+  }
+
+  /**
+   * For a fused kernel (`layout.fused`, which `dots8` then is on this thread): the worker calls
+   * it with `workerArgs` while this thread runs `own()`. Returns true once both are done, or
+   * false, having run nothing, when the worker is not ready (it is started or attached then) or
+   * threads are switched off. A worker that stalls or fails is done here (`workerArgs` on this
+   * thread) and threads are off for this index from then on.
+   */
+  runFused(workerArgs: readonly number[], own: () => void): boolean {
+    if (this.broken || !threadsAvailable()) return false;
+    if (attached !== this) {
+      this.attach();
+      return false;
+    }
+    const ctl = this.control;
+    if (Atomics.load(ctl, READY) !== this.epoch) return false;
+    this.seq = (this.seq % 0x7ffffffe) + 1;
+    const seq = this.seq;
+    for (let i = 0; i < 6; i++) ctl[ARGS + i] = workerArgs[i];
+    Atomics.store(ctl, SEQ, seq);
+    Atomics.notify(ctl, SEQ);
+    own();
+    let done = Atomics.load(ctl, DONE);
+    while (done !== seq) {
+      if (Atomics.wait(ctl, DONE, done, STALL_MS) === "timed-out") break;
+      done = Atomics.load(ctl, DONE);
+    }
+    if (done === seq && Atomics.load(ctl, READY) === this.epoch) return true;
+    this.broken = true;
+    this.detach();
+    const a = workerArgs;
+    this.dots8(a[0], a[1], a[2], a[3], a[4], a[5]);
+    return true;
   }
 
   /** Resolves once the worker is ready for this index (true) or cannot serve it (false). */
