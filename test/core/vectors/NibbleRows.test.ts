@@ -4,12 +4,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { NibbleRows } from "../../../packages/core/src/vectors/NibbleRows";
 import { stopScanWorker } from "../../../packages/core/src/vectors/parallelScan";
-import { rng } from "./helpers";
-
-function table(rows: number, dim: number, seed: number): Float32Array {
-  const r = rng(seed);
-  return Float32Array.from({ length: rows * dim }, () => (r() + r() + r() - 1.5) * 2);
-}
+import { bruteForce, gaussTable as table, rng, unitQuery } from "./helpers";
 
 /** Rows around 20 centres (cosines near 1 inside a cluster: the bounds must separate close scores). */
 function clustered(rows: number, dim: number, seed: number): Float32Array {
@@ -21,30 +16,6 @@ function clustered(rows: number, dim: number, seed: number): Float32Array {
     for (let j = 0; j < dim; j++) out[i * dim + j] = c[j] + (r() - 0.5) * 0.05;
   }
   return out;
-}
-
-function unitQuery(data: Float32Array, dim: number, r: number, seed: number, noise = 0.3): Float64Array {
-  const g = rng(seed);
-  const q = Float64Array.from({ length: dim }, (_, j) => data[r * dim + j] + (g() - 0.5) * noise);
-  const n = Math.hypot(...q);
-  return q.map((x) => x / n);
-}
-
-/** Exact score of every row (fround(x/‖x‖)·q in float64), best k outside `exclude`, ties by index. */
-function bruteForce(data: Float32Array, dim: number, q: Float64Array, k: number, limit: number, exclude: Set<number>) {
-  const scored: { r: number; s: number }[] = [];
-  for (let r = 0; r < limit; r++) {
-    if (exclude.has(r)) continue;
-    let ss = 0;
-    for (let j = 0; j < dim; j++) ss += data[r * dim + j] * data[r * dim + j];
-    const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
-    let s = 0;
-    for (let j = 0; j < dim; j++) s += Math.fround(data[r * dim + j] * inv) * q[j];
-    scored.push({ r, s });
-  }
-  scored.sort((a, b) => b.s - a.s || a.r - b.r);
-  const best = scored.slice(0, k);
-  return { index: best.map((x) => x.r), score: best.map((x) => x.s) };
 }
 
 afterAll(async () => {

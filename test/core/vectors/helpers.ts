@@ -1,4 +1,5 @@
-// Shared test helpers for the vectors tests: a seeded generator, temp dirs, a tiny zip writer.
+// Shared test helpers for the vectors tests: a seeded generator, temp dirs, scan test data and its
+// brute-force reference, a tiny zip writer.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +21,37 @@ export function randomTable(n: number, dim: number, seed = 1): { words: string[]
   const words = Array.from({ length: n }, (_, i) => `w${i}`);
   const rows = words.map(() => Array.from({ length: dim }, () => Math.fround((r() + r() + r() - 1.5) * 2)));
   return { words, rows };
+}
+
+/** A flat [rows, dim] float32 table of N(0,1)-ish values (the scans' test data). */
+export function gaussTable(rows: number, dim: number, seed: number): Float32Array {
+  const r = rng(seed);
+  return Float32Array.from({ length: rows * dim }, () => (r() + r() + r() - 1.5) * 2);
+}
+
+/** A unit-length float64 query: row `r` of `data`, perturbed by uniform noise of width `noise`. */
+export function unitQuery(data: Float32Array, dim: number, r: number, seed: number, noise = 0.3): Float64Array {
+  const g = rng(seed);
+  const q = Float64Array.from({ length: dim }, (_, j) => data[r * dim + j] + (g() - 0.5) * noise);
+  const n = Math.hypot(...q);
+  return q.map((x) => x / n);
+}
+
+/** Every row scored as mostSimilar defines it (fround(x/‖x‖)·q summed in float64), best k outside `exclude`, ties by index. */
+export function bruteForce(data: Float32Array, dim: number, q: Float64Array, k: number, limit: number, exclude: Set<number>): { index: number[]; score: number[] } {
+  const scored: { r: number; s: number }[] = [];
+  for (let r = 0; r < limit; r++) {
+    if (exclude.has(r)) continue;
+    let ss = 0;
+    for (let j = 0; j < dim; j++) ss += data[r * dim + j] * data[r * dim + j];
+    const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += Math.fround(data[r * dim + j] * inv) * q[j];
+    scored.push({ r, s });
+  }
+  scored.sort((a, b) => b.s - a.s || a.r - b.r);
+  const best = scored.slice(0, k);
+  return { index: best.map((x) => x.r), score: best.map((x) => x.s) };
 }
 
 export interface ZipFileSpec {

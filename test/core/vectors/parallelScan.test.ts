@@ -7,38 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { buildSync } from "esbuild";
 import { QuantizedRows } from "../../../packages/core/src/vectors/QuantizedRows";
 import { stopScanWorker } from "../../../packages/core/src/vectors/parallelScan";
-import { rng, tempDir } from "./helpers";
-
-/** A [rows, dim] float32 table of N(0,1)-ish values. */
-function table(rows: number, dim: number, seed: number): Float32Array {
-  const r = rng(seed);
-  return Float32Array.from({ length: rows * dim }, () => (r() + r() + r() - 1.5) * 2);
-}
-
-/** A unit-length float64 query (row `r` of `data`, slightly perturbed). */
-function query(data: Float32Array, dim: number, r: number, seed: number): Float64Array {
-  const g = rng(seed);
-  const q = Float64Array.from({ length: dim }, (_, j) => data[r * dim + j] + (g() - 0.5) * 0.3);
-  const n = Math.hypot(...q);
-  return q.map((x) => x / n);
-}
-
-/** Every row scored as mostSimilar defines it (fround(x/‖x‖)·q summed in float64), best k outside `exclude`. */
-function bruteForce(data: Float32Array, dim: number, q: Float64Array, k: number, limit: number, exclude: Set<number>) {
-  const scored: { r: number; s: number }[] = [];
-  for (let r = 0; r < limit; r++) {
-    if (exclude.has(r)) continue;
-    let ss = 0;
-    for (let j = 0; j < dim; j++) ss += data[r * dim + j] * data[r * dim + j];
-    const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
-    let s = 0;
-    for (let j = 0; j < dim; j++) s += Math.fround(data[r * dim + j] * inv) * q[j];
-    scored.push({ r, s });
-  }
-  scored.sort((a, b) => b.s - a.s || a.r - b.r);
-  const best = scored.slice(0, k);
-  return { index: best.map((x) => x.r), score: best.map((x) => x.s) };
-}
+import { bruteForce, gaussTable as table, rng, unitQuery as query, tempDir } from "./helpers";
 
 afterAll(async () => {
   await stopScanWorker();

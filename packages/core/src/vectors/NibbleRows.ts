@@ -21,7 +21,7 @@
  * scored exactly in JavaScript: the same numbers, slower.
  */
 import { MAX_WASM_BYTES, PAGE, WASM, compileOnce, moduleBytes, op, simdDisabled } from "../kernels/wasmBytes";
-import { topK } from "./UnitRows";
+import { exactUnitScore, topK } from "./UnitRows";
 import { CONTROL_BYTES, PARALLEL_MIN_ROWS, ParallelScan, threadsAvailable } from "./parallelScan";
 
 /** Rows scored first, for the first lower bound τ. */
@@ -333,12 +333,7 @@ export class NibbleRows {
 
   /** The exact score of row `r`: Σ_j fround(x_j / ‖x‖) · query_j in float64. */
   exact(r: number, query: ArrayLike<number>): number {
-    const { data, dim } = this;
-    const o = r * dim;
-    const inv = this.invNorm[r];
-    let s = 0;
-    for (let j = 0; j < dim; j++) s += Math.fround(data[o + j] * inv) * query[j];
-    return s;
+    return exactUnitScore(this.data, this.dim, this.invNorm[r], r, query);
   }
 
   /** The 4-bit score of row `r` and its bound e_r, as the scan computes them (for tests). **Output:** `[a_r, e_r]`, or null without SIMD. */

@@ -24,7 +24,7 @@
  */
 import type { Dots8Fn } from "./parallelScan";
 import { MAX_WASM_BYTES, PAGE, WASM, compileOnce, moduleBytes, op, simdDisabled, uleb } from "../kernels/wasmBytes";
-import { topK } from "./UnitRows";
+import { exactUnitScore, topK } from "./UnitRows";
 import { candidateRows } from "./candidateRows";
 import { CONTROL_BYTES, PARALLEL_MIN_ROWS, ParallelScan, threadsAvailable } from "./parallelScan";
 
@@ -254,12 +254,7 @@ export class QuantizedRows {
 
   /** The exact score of row `r`: Σ_j fround(x_j / ‖x‖) · query_j in float64 (any `query` of length `dim`). */
   exact(r: number, query: ArrayLike<number>): number {
-    const { data, dim } = this;
-    const o = r * dim;
-    const inv = this.invNorm[r];
-    let s = 0;
-    for (let j = 0; j < dim; j++) s += Math.fround(data[o + j] * inv) * query[j];
-    return s;
+    return exactUnitScore(this.data, this.dim, this.invNorm[r], r, query);
   }
 
   /**

@@ -146,6 +146,18 @@ export class UnitRows {
 }
 
 /**
+ * The exact score of row `r` of a row-major `[rows, dim]` table against `query`, as `mostSimilar`
+ * defines it: Σ_j fround(x_j · invNorm) · query_j, summed in float64 (`invNorm` = 1/‖x‖, or 0).
+ * The int8 and 4-bit indexes rescore their candidates with it.
+ */
+export function exactUnitScore(data: Float32Array, dim: number, invNorm: number, r: number, query: ArrayLike<number>): number {
+  const o = r * dim;
+  let s = 0;
+  for (let j = 0; j < dim; j++) s += Math.fround(data[o + j] * invNorm) * query[j];
+  return s;
+}
+
+/**
  * Indices of the `k` largest scores (NaN never wins), best first; equal scores keep the lower
  * index first. `exclude` indices are passed over.
  */
