@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
@@ -98,6 +98,16 @@ describe("loadVectors: formats round-trip through their writers", () => {
     await expect(saveVectors(bad, p, { format: "glove" })).rejects.toThrow(/^saveVectors: expected wv\.words\[0\] to be a word without line breaks \(this format cannot hold it\), but got "new\\nline"$/);
     await expect(saveVectors(new WordVectors(["two words"], [[1]]), p, { format: "word2vec" })).rejects.toThrow(/^saveVectors: expected wv\.words\[0\] to be a word without spaces or tabs/);
     expect(existsSync(p)).toBe(false);
+    // a lone surrogate would be written as U+FFFD and read back as another word: refused in every format
+    const lone = new WordVectors(["ok", "bad\uD800", "\uDC00x"], [[1], [2], [3]]);
+    for (const format of ["embedlab", "glove", "npy", "word2vec-binary", "tsv"] as const) {
+      await expect(saveVectors(lone, p, { format })).rejects.toThrow(/^saveVectors: expected wv\.words\[1\] to be a word without unpaired surrogates \(UTF-8 cannot hold them: it would be read back as another word\), but got "bad\\ud800"$/);
+    }
+    await expect(saveVectors(new WordVectors(["ok", "\uDC00x"], [[1], [2]]), p)).rejects.toThrow(/wv\.words\[1\] to be a word without unpaired surrogates/);
+    expect(existsSync(p)).toBe(false);
+    await saveVectors(new WordVectors(["😀", "a\uD83D\uDE00b"], [[1], [2]]), p);                    // surrogate pairs are fine
+    expect((await loadVectors(p)).words).toEqual(["😀", "a😀b"]);
+    rmSync(p);
     await expect(saveVectors(bad, p, { format: "csv" as never })).rejects.toThrow(/^saveVectors: expected options\.format to be one of "embedlab", "glove", "word2vec", "fasttext", "word2vec-binary", "npy", "tsv", but got "csv"$/);
   });
 

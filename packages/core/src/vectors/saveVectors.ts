@@ -63,6 +63,16 @@ async function atomicWrite(path: string, produce: (write: (part: string | Uint8A
   }
 }
 
+/** An unpaired UTF-16 surrogate: no UTF-8 file can hold one (an encoder writes U+FFFD instead). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Refuses words that would come back as other words: every format stores words as UTF-8. */
+function checkEncodable(fn: string, wv: WordVectors): void {
+  wv.words.forEach((w, i) => {
+    if (LONE_SURROGATE.test(w)) throw rangeError(fn, `wv.words[${i}]`, "a word without unpaired surrogates (UTF-8 cannot hold them: it would be read back as another word)", w);
+  });
+}
+
 function checkWords(fn: string, wv: WordVectors, forbid: RegExp, what: string): void {
   wv.words.forEach((w, i) => {
     if (forbid.test(w)) throw rangeError(fn, `wv.words[${i}]`, `a word without ${what} (this format cannot hold it)`, w);
@@ -73,7 +83,9 @@ function checkWords(fn: string, wv: WordVectors, forbid: RegExp, what: string): 
 /**
  * Saves word vectors. The default `"embedlab"` format is a compact binary cache (header + words +
  * float32 table) that `loadVectors` reloads a 400k × 100 table from in well under a second; the
- * text formats round-trip exactly (shortest float32 text) unless `decimals` is given.
+ * text formats round-trip exactly (shortest float32 text) unless `decimals` is given. Words are
+ * stored as UTF-8, so a word with an unpaired surrogate (which would come back as another word) is
+ * refused with a RangeError, before any file is written.
  *
  * @example
  * await saveVectors(wv, "glove.6B.100d.evec");                          // cache
@@ -88,6 +100,7 @@ export async function saveVectors(wv: WordVectors, path: string, options: SaveVe
   const format = options.format === undefined ? "embedlab" : checkOneOf(fn, "options.format", options.format, SAVE_FORMATS);
   const decimals = options.decimals === undefined ? undefined : checkInt(fn, "options.decimals", options.decimals, 0, 20);
   const fmt = decimals === undefined ? formatFloat32 : (v: number) => formatFixed(v, decimals);
+  checkEncodable(fn, wv);
   const { data, dim, size, words } = wv;
   if (format === "tsv") {
     return saveProjectorTsv(wv, path, options.metadataPath ?? join(dirname(path), "metadata.tsv"), { columns: options.columns, decimals });
