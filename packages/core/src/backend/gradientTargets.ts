@@ -96,8 +96,9 @@ interface CustomOpEngine {
  * `tf.customGrad` with one gradient function per input, which the backward pass calls only for
  * the inputs it differentiates, as it does for a registered kernel's gradient. `tf.customGrad`
  * makes every input's gradient at once: an op with a big input the tape leaves out (a frozen
- * `[V, D]` table) and a small one it differentiates (per-sample weights) would still make, or be
- * refused, the big one. Recorded as `tf.customGrad` records: `save` keeps tensors only under a tape.
+ * `[V, D]` table) and a small one it differentiates (per-sample weights) would still make the big
+ * one, or be refused for it. Recorded as `tf.customGrad` records: `save` keeps tensors only under a
+ * tape.
  *
  * **Output:** what `forward` returns.
  * @param inputs the tensors the op reads, in the order of `backward`'s gradient functions.
