@@ -135,6 +135,28 @@ for (const backend of ["cpu", "wasm"] as const) {
       });
     }
 
+    it("embedding({ trainable: false }) named in a varList gets no gradient either (tfjs skips non-trainable variables, as PyTorch's optimizers skip a parameter whose grad is None)", () => {
+      seed(5);
+      const layer = embedding({ numEmbeddings: 6, embeddingDim: 3, trainable: false });
+      const input = ids();
+      const r = rig(layer, input);
+      const before = tf.memory().numTensors;
+      const table = r.values();
+      const head = r.head.dataSync()[0];
+      const opt = tf.train.sgd(0.1);
+      opt.minimize(r.loss, false, [r.head, r.vars[0]]);
+      opt.dispose();
+      expect(r.values()).toEqual(table);
+      expect(r.head.dataSync()[0]).not.toBe(head);
+      const { value, grads } = tf.variableGrads(r.loss, [r.head, r.vars[0]]);
+      expect(grads[r.vars[0].name]).toBeNull();
+      tf.dispose([value, grads[r.head.name]]);
+      expect(() => tf.variableGrads(r.loss, [r.vars[0]])).toThrow(/none of the 1 variables is trainable/);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([input, r.head]);
+      layer.dispose();
+    });
+
     it("sequencePooling / multiHeadAttention: layer.trainable set before the first call decides how their variables are made", () => {
       for (const make of [() => sequencePooling({ mode: "attention" }), () => multiHeadAttention({ numHeads: 1, headDim: 2 })]) {
         for (const trainable of [false, true]) {
