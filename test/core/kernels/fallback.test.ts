@@ -2,7 +2,7 @@
 // forward and the same scatter-add on downloaded values. Simulated here with a cpu backend
 // registered under another name that has every tfjs cpu kernel but none of ours.
 import { describe, it, expect, beforeAll, afterAll, afterEach, vi } from "vitest";
-import { tf, ready, seed, embeddingLookup, embeddingBagLookup, embeddingBag, renormRows, hasFastKernels } from "@embedlab/core";
+import { tf, ready, seed, embedding, embeddingLookup, embeddingBagLookup, embeddingBag, renormRows, hasFastKernels } from "@embedlab/core";
 
 const NAME = "embedlab-fallback-test";
 const OURS = /^Embedlab/;
@@ -37,6 +37,20 @@ describe("the portable fallback (a backend without embedlab kernels)", () => {
       tf.dispose([t, v, i]);
       return out;
     },
+    // maxNorm inside a training step: the renorm runs under the tape, then the step
+    renormUnderTape: () => {
+      seed(2);
+      const layer = embedding({ numEmbeddings: 10, embeddingDim: 4, maxNorm: 1.5, normType: 3 });
+      const i = ids();
+      const opt = tf.train.sgd(0.1);
+      opt.minimize(() => tf.sum(tf.square(layer.apply(i) as tf.Tensor)) as tf.Scalar);
+      const out = layer.weight.clone();
+      opt.dispose();
+      layer.dispose();
+      i.dispose();
+      seed(null);
+      return out;
+    },
   };
   const expected: Record<string, number[][]> = {};
 
@@ -69,6 +83,52 @@ describe("the portable fallback (a backend without embedlab kernels)", () => {
       expect(tf.memory().numTensors).toBe(before);
     });
   }
+
+  /** Records the length of every array the backend hands back to JS (`dataSync`, `arraySync`…). */
+  function spyReads() {
+    const backend = tf.backend();
+    const lengths: number[] = [];
+    const original = backend.readSync.bind(backend);
+    vi.spyOn(backend, "readSync").mockImplementation((dataId: object) => {
+      const values = original(dataId);
+      lengths.push(values.length);
+      return values;
+    });
+    return lengths;
+  }
+
+  it("renormRows reads back only the looked-up rows, and leaves the table's storage alone when none exceeds maxNorm", () => {
+    const rows = Array.from({ length: 50 }, (_, r) => [r % 7 === 0 ? 3 : 0.1, 0.2, -0.1, 0.05]); // rows 0, 7, 14… have 2-norm > 1
+    const v = tf.variable(tf.tensor2d(rows), true, "renorm-reads");
+    const idle = tf.tensor2d([[1, 2, 2], [5, 1, 3]], [2, 3], "int32"); // rows 1, 2, 3, 5: all within maxNorm
+    const busy = tf.tensor1d([1, 7, 7, 14], "int32"); // rows 7 and 14 exceed it
+    const before = tf.memory().numTensors;
+    const storage = v.dataId;
+    const reads = spyReads();
+    expect(renormRows(v, idle, { maxNorm: 1 })).toBe(0);
+    expect(v.dataId).toBe(storage); // nothing assigned
+    expect(reads).toEqual([6, 4 * 4]); // the ids, then the 4 distinct rows [4, D]; never the [50, 4] table
+    reads.length = 0;
+    expect(renormRows(v, busy, { maxNorm: 1 })).toBe(2);
+    expect(reads).toEqual([4, 3 * 4]); // the ids, then rows 1, 7, 14
+    vi.restoreAllMocks();
+    expect(tf.memory().numTensors).toBe(before);
+    const after = v.arraySync();
+    for (const r of [7, 14]) expect(Math.hypot(...after[r])).toBeCloseTo(1, 5);
+    // every other row keeps its exact value (scaled by 1)
+    expect(after.filter((_, r) => r !== 7 && r !== 14)).toEqual(rows.map((row) => row.map(Math.fround)).filter((_, r) => r !== 7 && r !== 14));
+    tf.dispose([v, idle, busy]);
+  });
+
+  it("renormRows on a tensor's shared storage changes only the variable, never the tensor it was made from", () => {
+    const source = tf.tensor2d([[3, 4], [0, 1]]);
+    const v = tf.variable(source); // shares storage with source
+    const ids = tf.tensor1d([0], "int32");
+    expect(renormRows(v, ids, { maxNorm: 1 })).toBe(1);
+    expect(source.arraySync()).toEqual([[3, 4], [0, 1]]);
+    expect(v.arraySync()[0].map((x) => Math.round(x * 1e6) / 1e6)).toEqual([0.6, 0.8]);
+    tf.dispose([source, v, ids]);
+  });
 
   /** 20,000 × 1,000 float32 = 76 MiB: above the 64 MiB under which the limit check is skipped off wasm. */
   const V = 20_000;
@@ -175,6 +235,29 @@ describe("the portable fallback (a backend without embedlab kernels)", () => {
       tf.dispose([table, head, ids]);
     },
   );
+
+  it("renormRows on a big table: the new [V, D] table is checked before it is made; refused, the table is unchanged and nothing leaks", () => {
+    const table = tf.variable(tf.fill([V, D], 0.02), true, "renorm-big");
+    const over = tf.tensor1d([3, 4], "int32");
+    const within = tf.tensor1d([4, 5], "int32");
+    tf.tidy(() => table.assign(tf.tensorScatterUpdate(table, tf.tensor2d([[3]], [1, 1], "int32"), tf.fill([1, D], 1)))); // row 3: 2-norm √1000
+    const rows = () => tf.tidy(() => tf.gather(table, [3, 4]).arraySync());
+    const touched = rows();
+    vi.spyOn(process, "constrainedMemory").mockReturnValue(1); // nothing more fits
+    const before = tf.memory().numTensors;
+    expect(renormRows(table, within, { maxNorm: 1 })).toBe(0); // nothing to rescale: nothing to allocate, no refusal
+    expect(() => renormRows(table, over, { maxNorm: 1 })).toThrow(
+      new RegExp(`^renormRows: expected the renormalised table \\[20000, 1000\\] \\(0\\.07 GiB of float32\\) to fit the ${NAME} backend, at most 0\\.00 GiB now`),
+    );
+    expect(rows()).toEqual(touched);
+    expect(tf.memory().numTensors).toBe(before);
+    vi.restoreAllMocks();
+    expect(renormRows(table, over, { maxNorm: 1 })).toBe(1);
+    expect(Math.hypot(...rows()[0])).toBeCloseTo(1, 4);
+    expect(rows()[1]).toEqual(touched[1]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([table, over, within]);
+  });
 
   it("embeddingLookup: the gradient of float ids (zero, as with the kernels) over a big plain table makes no dense table gradient", () => {
     const table = tf.fill([V, D], 0.02);
