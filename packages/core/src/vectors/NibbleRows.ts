@@ -358,7 +358,7 @@ export class NibbleRows {
         const idx = bestPairsStrided(candRows, candA, from, count, m, exclude);
         for (const i of idx) picked.push(i);
       }
-      for (const r of picked) best.push(exactScore(r));
+      for (const s of picked.map(exactScore)) if (s === s) best.push(s); // a NaN score (a row with NaN/∞) is never returned: kept, it broke the sort and τ
       best.sort((x, y) => y - x);
       best.length = Math.min(best.length, k);
       return best.length === k && best[k - 1] === best[k - 1] ? best[k - 1] : -Infinity;
