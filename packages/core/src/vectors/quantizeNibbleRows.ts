@@ -3,15 +3,19 @@
  * residual signs, β and their bound. A WebAssembly SIMD kernel quantises two rows at a time, one
  * row per float64 lane: every lane runs the same IEEE operations in the same order as the
  * JavaScript loop (`quantizeRowJs`, the fallback and the tests' reference), so both write the
- * same bytes — the kernel only stops V8 from waiting on one row's chains of float64 additions.
- * At 2M × 300 the JavaScript loop takes ~7 µs a row (~15 s); see bench/nibbleBuild.bench.mjs.
+ * same bytes, and the bounds stay the ones the JavaScript proves. At 2M × 300 (N(0, 1) rows) the
+ * kernel takes 4.4 s where the loop took 15.4 s (bench/nibbleBuild.bench.mjs, same run): four
+ * passes over each row (norm, unit values, both step tries at once, the kept step), a float64
+ * pair of lanes being all that 128-bit SIMD gives and what bit-identical sums allow.
  */
 import { PAGE, WASM, compileOnce, moduleBytes, op, simdDisabled } from "../kernels/wasmBytes";
 
 /** Steps tried per row, as fractions of the one that covers its largest component. */
 const STEP_TRIES = [1, 0.8] as const;
-/** Rows per kernel call: their float32 values (~300 KB at dim 300) stay in cache between passes. */
+/** Rows per kernel call, at most: their float32 values (300 KB at dim 300) stay in cache between passes. */
 const CHUNK_ROWS = 256;
+/** Input bytes per kernel call, at most (fewer rows when rows are long). */
+const CHUNK_BYTES = 1 << 20;
 /** Float64 values per row that the kernel hands to `rowBounds`: 1/‖x‖, half, ‖residual‖², Σ|res|, Σres². */
 const STATS = 5;
 
@@ -343,7 +347,7 @@ export function quantizeNibbleRows(
   }
   // scratch memory: consts | work | stats | codes | packed | signs | input rows
   const align = (n: number) => Math.ceil(n / 16) * 16;
-  const n = Math.min(CHUNK_ROWS, rows);
+  const n = Math.min(rows, CHUNK_ROWS, Math.max(2, Math.floor(CHUNK_BYTES / (4 * dim))));
   const work = 16;
   const statsAt = align(work + dim * 8);
   const codesAt = align(statsAt + n * STATS * 8);
