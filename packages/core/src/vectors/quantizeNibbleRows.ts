@@ -34,22 +34,25 @@ export interface NibbleTargets {
 }
 
 const { get, set, tee, i32, simd, loop, add, shl, ltU } = op;
-const memarg = (align: number, offset = 0) => [align, offset]; // offsets used here are < 128
+const memarg = (align: number, offset = 0) => [align, offset]; // offsets used here are < 64
 const f64Load = (offset: number) => [0x2b, ...memarg(3, offset)];
 const f64x2Const = (x: number) => [0xfd, 12, ...new Uint8Array(new Float64Array([x, x]).buffer)];
 const i64x2Const = (x: number) => [0xfd, 12, ...new Uint8Array(new BigInt64Array([BigInt(x), BigInt(x)]).buffer)];
-const laneMem = (code: number, align: number, lane: number) => [...simd(code), ...memarg(align), lane];
+const laneMem = (code: number, lane: number, offset: number) => [...simd(code), ...memarg(0, offset), lane];
 const F = {
   splat: simd(20), gt: simd(74), lt: simd(73), ge: simd(76), and: simd(78), or: simd(80), bitselect: simd(82),
   abs: simd(236), sqrt: simd(239), add: simd(240), sub: simd(241), mul: simd(242), div: simd(243), pmin: simd(246), pmax: simd(247),
   trunc: simd(122), demote: simd(94), promote: simd(95), shrUI64: simd(205),
-  load32Zero: [...simd(92), ...memarg(0)], load64Zero: [...simd(93), ...memarg(0)],
-  load32Lane1: laneMem(86, 0, 1), store64Lane0: laneMem(91, 0, 0), store64Lane1: laneMem(91, 0, 1),
-  store8Lane: (lane: number) => laneMem(88, 0, lane),
+  load32Zero: (offset: number) => [...simd(92), ...memarg(0, offset)], load64Zero: (offset: number) => [...simd(93), ...memarg(0, offset)],
+  load32Lane1: (offset: number) => laneMem(86, 1, offset), store64Lane: (lane: number, offset = 0) => laneMem(91, lane, offset),
+  store8Lane: (lane: number, offset = 0) => laneMem(88, lane, offset),
   extLowU: simd(137), extHighU: simd(138), shlI16: simd(139),
 };
-const I32 = { sub: 0x6b, mul: 0x6c, and: 0x71, or: 0x72, shrU: 0x76, eq: 0x46, select: 0x1b };
+const I32 = { sub: 0x6b, mul: 0x6c, and: 0x71, shrU: 0x76, gtU: 0x4b, geU: 0x4f, select: 0x1b };
 const ifThen = (body: number[]) => [0x04, 0x40, ...body, 0x0b];
+const block = (body: number[]) => [0x02, 0x40, ...body, 0x0b];
+const br = (depth: number) => [0x0c, depth];
+const brIf = (depth: number) => [0x0d, depth];
 
 /**
  * `quantize(in, rows, dim, work, codes, signs, out, consts)` (byte offsets): rows of `dim` float32
@@ -75,7 +78,8 @@ export function quantizeBytes(): Uint8Array {
     ...get(base), ...get(I), ...get(stride), I32.mul, add, ...set(dst),
     ...get(dst), ...get(stride), add, ...get(dst), ...get(LAST), I32.select, ...set(dst + 1),
   ];
-  const vLoad = [...get(W), ...F.load64Zero, ...F.promote]; // the pair of unit values of component j, as float64
+  /** The pair of unit values of component j + i, as float64. */
+  const vLoad = (i: number) => [...get(W), ...F.load64Zero(8 * i), ...F.promote];
   /**
    * The code c = min(15, max(0, trunc(v · invStep + 8))) as a float64: the JavaScript's
    * `((v·invStep + 8) | 0) − 8` clamped to −8…7, plus 8. The two agree wherever |v·invStep + 8| < 2^31
@@ -95,10 +99,27 @@ export function quantizeBytes(): Uint8Array {
     ...f64x2Const(f), ...get(MAXABS), ...F.mul, ...f64x2Const(8), ...F.div, ...get(TWOQS), ...F.div, ...F.demote, ...F.promote, ...tee(half),
     ...get(QS), ...F.mul, ...tee(h), ...f64x2Const(2), ...F.mul, ...set(is), ...one, ...get(is), ...F.div, ...set(is),
   ];
-  const components = (body: number[]) => [
-    ...i32(0), ...set(J), ...get(WORK), ...set(W),
-    ...loop([...body, ...get(W), ...i32(8), add, ...set(W), ...get(J), ...i32(1), add, ...tee(J), ...get(DIM), ltU, ...op.brIf0]),
-  ];
+  /**
+   * A pass over the components j = 0…dim−1: `bodyAt(i)` for component j + i, unrolled by 8 (then
+   * `groupEnd`), the last dim % 8 one at a time; `w` (8 bytes a component) and the pointers of
+   * `advance` (`[local, bytes a component]`) move along.
+   */
+  const components = (bodyAt: (i: number) => number[], advance: [number, number][] = [], groupEnd: number[] = []) => {
+    const step = (n: number) => [[W, 8], ...advance].flatMap(([p, b]) => [...get(p), ...i32(b * n), add, ...set(p)]);
+    return [
+      ...i32(0), ...set(J), ...get(WORK), ...set(W),
+      ...block(loop([
+        ...get(J), ...i32(8), add, ...get(DIM), I32.gtU, ...brIf(1),
+        ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap(bodyAt), ...groupEnd,
+        ...step(8), ...get(J), ...i32(8), add, ...set(J), ...br(0),
+      ])),
+      ...block(loop([
+        ...get(J), ...get(DIM), I32.geU, ...brIf(1),
+        ...bodyAt(0),
+        ...step(1), ...get(J), ...i32(1), add, ...set(J), ...br(0),
+      ])),
+    ];
+  };
   const code = [
     ...get(ROWS), op.eqz, ...op.brIf0,
     ...get(DIM), ...i32(31), add, ...i32(5), I32.shrU, ...i32(5), shl, ...set(CSTRIDE),
@@ -115,26 +136,25 @@ export function quantizeBytes(): Uint8Array {
       ...get(OUT), ...get(I), ...i32(8 * STATS), I32.mul, add, ...tee(OA), ...i32(8 * STATS), add, ...get(OA), ...get(LAST), I32.select, ...set(OB),
       // (1) ss = Σ x_j² in float64; the rows' float32 pairs go to work
       ...zero, ...set(SS),
-      ...components([
+      ...components((i) => [
         ...get(W),
-        ...get(PA), ...F.load32Zero, ...set(V), ...get(PB), ...get(V), ...F.load32Lane1, ...tee(V),
-        ...F.store64Lane0,
+        ...get(PA), ...F.load32Zero(4 * i), ...set(V), ...get(PB), ...get(V), ...F.load32Lane1(4 * i), ...tee(V),
+        ...F.store64Lane(0, 8 * i),
         ...get(V), ...F.promote, ...tee(V), ...get(V), ...F.mul, ...get(SS), ...F.add, ...set(SS),
-        ...get(PA), ...i32(4), add, ...set(PA), ...get(PB), ...i32(4), add, ...set(PB),
-      ]),
+      ], [[PA, 4], [PB, 4]]),
       // inv = ss > 0 ? 1 / √ss : 0
       ...one, ...get(SS), ...F.sqrt, ...F.div, ...zero, ...get(SS), ...zero, ...F.gt, ...F.bitselect, ...set(INV),
       // (2) v_j = fround(x_j · inv) back into work; maxAbs = the largest |v_j| (`av > maxAbs ? av : maxAbs`)
       ...zero, ...set(MAXABS),
-      ...components([
-        ...get(W), ...vLoad, ...get(INV), ...F.mul, ...F.demote, ...tee(V), ...F.store64Lane0,
+      ...components((i) => [
+        ...get(W), ...vLoad(i), ...get(INV), ...F.mul, ...F.demote, ...tee(V), ...F.store64Lane(0, 8 * i),
         ...get(MAXABS), ...get(V), ...F.promote, ...F.abs, ...F.pmax, ...set(MAXABS),
       ]),
       // (3) both step tries in one pass: err_t = Σ (v_j − level)²
       ...stepOf(STEP_TRIES[0], HALF0, H0, IS0), ...stepOf(STEP_TRIES[1], HALF1, H1, IS1),
       ...zero, ...set(ERR0), ...zero, ...set(ERR1),
-      ...components([
-        ...vLoad, ...set(V),
+      ...components((i) => [
+        ...vLoad(i), ...set(V),
         ...codeOf(IS0), ...residual(H0), ...get(E), ...get(E), ...F.mul, ...get(ERR0), ...F.add, ...set(ERR0),
         ...codeOf(IS1), ...residual(H1), ...get(E), ...get(E), ...F.mul, ...get(ERR1), ...F.add, ...set(ERR1),
       ]),
@@ -151,30 +171,32 @@ export function quantizeBytes(): Uint8Array {
       ...get(BESTHALF), ...get(QS), ...F.mul, ...set(H),
       ...one, ...f64x2Const(2), ...get(H), ...F.mul, ...F.div, ...zero, ...get(H), ...zero, ...F.gt, ...F.bitselect, ...set(INVSTEP),
       ...zero, ...set(SUMABS), ...zero, ...set(SUMSQ), ...zero, ...set(BITS),
-      ...components([
-        ...vLoad, ...set(V),
+      // sign bits: e ≥ 0 (false for NaN) enters at bit 7 and moves down a place a component
+      ...components((i) => [
+        ...vLoad(i), ...set(V),
         ...codeOf(INVSTEP), ...tee(CODE),
         // c + 2^52 has c in the low byte of its bits
         ...get(CODE), ...get(MAGIC), ...F.add, ...set(MASK),
-        ...get(CA), ...get(J), add, ...get(MASK), ...F.store8Lane(0),
-        ...get(CB), ...get(J), add, ...get(MASK), ...F.store8Lane(8),
+        ...get(CA), ...get(J), add, ...get(MASK), ...F.store8Lane(0, i),
+        ...get(CB), ...get(J), add, ...get(MASK), ...F.store8Lane(8, i),
         ...residual(H),
-        // the sign bit (e ≥ 0, false for NaN) enters at bit 7 and moves down one place a component
         ...get(BITS), ...i32(1), ...F.shrUI64, ...get(E), ...zero, ...F.ge, ...get(BIT7), ...F.and, ...F.or, ...set(BITS),
         ...get(E), ...F.abs, ...get(SUMABS), ...F.add, ...set(SUMABS),
         ...get(E), ...get(E), ...F.mul, ...get(SUMSQ), ...F.add, ...set(SUMSQ),
-        ...get(J), ...i32(7), I32.and, ...i32(7), I32.eq, ...get(J), ...i32(1), add, ...get(DIM), I32.eq, I32.or,
-        ...ifThen([
-          // a short last byte: its first component down to bit 0
-          ...get(BITS), ...i32(7), ...get(J), ...i32(7), I32.and, I32.sub, ...F.shrUI64, ...set(BITS),
-          ...get(SA), ...get(J), ...i32(3), I32.shrU, add, ...get(BITS), ...F.store8Lane(0),
-          ...get(SB), ...get(J), ...i32(3), I32.shrU, add, ...get(BITS), ...F.store8Lane(8),
-          ...zero, ...set(BITS),
-        ]),
+      ], [], [
+        ...get(SA), ...get(J), ...i32(3), I32.shrU, add, ...get(BITS), ...F.store8Lane(0),
+        ...get(SB), ...get(J), ...i32(3), I32.shrU, add, ...get(BITS), ...F.store8Lane(8),
+      ]),
+      // a short last byte: its first component down to bit 0 (j = dim here)
+      ...get(DIM), ...i32(7), I32.and,
+      ...ifThen([
+        ...get(BITS), ...i32(8), ...get(DIM), ...i32(7), I32.and, I32.sub, ...F.shrUI64, ...set(BITS),
+        ...get(SA), ...get(J), ...i32(3), I32.shrU, add, ...get(BITS), ...F.store8Lane(0),
+        ...get(SB), ...get(J), ...i32(3), I32.shrU, add, ...get(BITS), ...F.store8Lane(8),
       ]),
       ...[INV, BESTHALF, BESTERR, SUMABS, SUMSQ].flatMap((local, n) => [
-        ...get(OA), ...i32(8 * n), add, ...get(local), ...F.store64Lane0,
-        ...get(OB), ...i32(8 * n), add, ...get(local), ...F.store64Lane1,
+        ...get(OA), ...get(local), ...F.store64Lane(0, 8 * n),
+        ...get(OB), ...get(local), ...F.store64Lane(1, 8 * n),
       ]),
       ...get(I), ...i32(2), add, ...tee(I), ...get(ROWS), ltU, ...op.brIf0,
     ]),
