@@ -4,9 +4,9 @@
  * row per float64 lane: every lane runs the same IEEE operations in the same order as the
  * JavaScript loop (`quantizeRowJs`, the fallback and the tests' reference), so both write the
  * same bytes, and the bounds stay the ones the JavaScript proves. At 2M × 300 (N(0, 1) rows) the
- * kernel takes 4.4 s where the loop took 15.4 s (bench/nibbleBuild.bench.mjs, same run): four
- * passes over each row (norm, unit values, both step tries at once, the kept step), a float64
- * pair of lanes being all that 128-bit SIMD gives and what bit-identical sums allow.
+ * kernel takes ~4 s where the loop took 15–18 s (bench/nibbleBuild.bench.mjs, same run): four
+ * passes over each row (norm, unit values, both step tries at once, the kept step), bound by
+ * float64 arithmetic — two lanes are all that 128-bit SIMD gives and what bit-identical sums allow.
  */
 import { PAGE, WASM, compileOnce, moduleBytes, op, simdDisabled } from "../kernels/wasmBytes";
 
