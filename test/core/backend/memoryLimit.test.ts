@@ -238,6 +238,33 @@ describe("memory limits on cpu: a table that fits but whose dense gradient does 
     layer.dispose();
   });
 
+  it("a refusal inside optimizer.minimize or tf.grad frees what the tape kept for ops recorded before it: nothing leaks, and training works after", () => {
+    seed(8);
+    const layer = embeddingBag({ numEmbeddings: V, embeddingDim: D, mode: "sum" });
+    const gate = tf.variable(tf.zeros([2, 3]), true, "refused-gate");
+    const ids = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], "int32");
+    // sigmoid is recorded (it keeps its output for the backward pass) before the lookup refuses
+    const loss = () => tf.tidy(() => tf.sum(tf.square(layer.apply([ids, tf.sigmoid(gate)]) as tf.Tensor)) as tf.Scalar);
+    const opt = tf.train.sgd(0.1);
+    const table = layer.weight;
+    const plain = tf.zeros([V, D]);
+    vi.spyOn(process, "constrainedMemory").mockReturnValue(1);
+    const before = tf.memory().numTensors;
+    expect(() => opt.minimize(loss, true, [gate, table])).toThrow(/^embeddingBag: expected the dense gradient of the table \[20000, 1000\]/);
+    expect(tf.memory().numTensors).toBe(before);
+    // refused in the backward pass (a plain tensor has no check ahead), after the forward pass kept its tensors
+    expect(() => tf.grad((t: tf.Tensor) => tf.sum(embeddingLookup(tf.sigmoid(t), ids)))(plain)).toThrow(/^embeddingLookup: expected the dense gradient of the table/);
+    expect(tf.memory().numTensors).toBe(before);
+    const gateBefore = gate.arraySync();
+    opt.minimize(loss, false, [gate]); // the table left out: no dense gradient, so it trains
+    expect(gate.arraySync()).not.toEqual(gateBefore);
+    expect(tf.memory().numTensors).toBe(before);
+    vi.restoreAllMocks();
+    tf.dispose([gate, ids, plain]);
+    opt.dispose();
+    layer.dispose();
+  });
+
   it("a gradient taken of a plain tensor (no variable to check ahead) is refused by the backward kernel with the same message", () => {
     const table = tf.zeros([V, D]);
     const ids = tf.tensor1d([1, 2], "int32");

@@ -7,6 +7,7 @@ import * as tf from "../tf";
 import { KERNEL_BACKENDS, allocate, kernelBackendName, view } from "./heap";
 import { checkIndices } from "./checkIndices";
 import { checkDenseGradient, checkGradientAhead } from "../backend/memoryLimit";
+import { customGradByInput } from "../backend/gradientTargets";
 import { checkKeys, checkOneOf, formatShape, position, sameShape, typeError } from "../validate";
 
 /** Kernel name of the bag forward (outputs `[B, D]` and, for max, the arg-max rows). */
@@ -350,30 +351,37 @@ export function embeddingBagLookup(table: tf.Tensor, indices: tf.Tensor, options
   }
 }
 
-/** Other backends: the same loops on downloaded values. */
+/**
+ * Other backends: the same loops on downloaded values. Each input's gradient is made only if the
+ * tape differentiates that input, as with the kernels: per-sample weights trained over a frozen
+ * table make no `[V, D]` table gradient (and are not refused for one).
+ */
 function fallbackBag(table: tf.Tensor, ids: tf.Tensor, starts: tf.Tensor, weights: tf.Tensor, attrs: BagAttrs): tf.Tensor {
   const dim = table.shape[1] as number;
   const numBags = starts.shape[0];
-  const f = tf.customGrad(((t: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
-    const out = new Float32Array(numBags * dim);
-    const maxRows = new Int32Array(attrs.mode === 2 ? numBags * dim : 0);
-    const tableValues = t.dataSync();
-    const idValues = ids.dataSync();
-    const startValues = starts.dataSync();
-    bagForwardInto(out, maxRows, tableValues, idValues, startValues, attrs.hasWeights ? w.dataSync() : null, dim, attrs.mode, attrs.paddingIdx);
-    save([t, w]);
-    return {
-      value: tf.tensor2d(out, [numBags, dim]),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        checkDenseGradient(attrs.fn, [attrs.numRows, dim]);
+  const out = new Float32Array(numBags * dim); // [B, D]
+  const maxRows = new Int32Array(attrs.mode === 2 ? numBags * dim : 0); // [B, D] for max
+  const idValues = ids.dataSync();
+  const startValues = starts.dataSync();
+  return customGradByInput(
+    [table, weights],
+    (save) => {
+      bagForwardInto(out, maxRows, table.dataSync(), idValues, startValues, attrs.hasWeights ? weights.dataSync() : null, dim, attrs.mode, attrs.paddingIdx);
+      save([table, weights]);
+      return tf.tensor2d(out, [numBags, dim]);
+    },
+    (dy, [savedTable, savedWeights]) => [
+      () => {
+        checkDenseGradient(attrs.fn, [attrs.numRows, dim]); // a clear RangeError before the [V, D] allocation
         const gTable = new Float32Array(attrs.numRows * dim);
-        const gWeights = new Float32Array(w.size);
-        const dyValues = dy.dataSync();
-        bagBackwardInto(gTable, dyValues, idValues, startValues, attrs.hasWeights ? saved[1].dataSync() : null, maxRows, dim, attrs);
-        if (attrs.hasWeights) bagWeightsBackwardInto(gWeights, dyValues, saved[0].dataSync(), idValues, startValues, dim, attrs.paddingIdx);
-        return [tf.tensor2d(gTable, [attrs.numRows, dim]), tf.tensor1d(gWeights)];
+        bagBackwardInto(gTable, dy.dataSync(), idValues, startValues, attrs.hasWeights ? savedWeights.dataSync() : null, maxRows, dim, attrs);
+        return tf.tensor2d(gTable, [attrs.numRows, dim]);
       },
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return f(table, weights);
+      () => {
+        const gWeights = new Float32Array(weights.size);
+        if (attrs.hasWeights) bagWeightsBackwardInto(gWeights, dy.dataSync(), savedTable.dataSync(), idValues, startValues, dim, attrs.paddingIdx);
+        return tf.tensor1d(gWeights);
+      },
+    ],
+  );
 }

@@ -15,6 +15,7 @@ import { recordTouchedRows } from "./touchedRows";
 import { adoptArray, outputArray, zeroGradient } from "./gradientPool";
 import { checkKeys, checkInt, typeError } from "../validate";
 import { checkDenseGradient, checkGradientAhead } from "../backend/memoryLimit";
+import { customGradByInput } from "../backend/gradientTargets";
 
 /** Kernel name of the lookup (registered once, on import of `@embedlab/core`). */
 export const GATHER_ROWS = "EmbedlabGatherRows";
@@ -206,23 +207,30 @@ export function hasFastKernels(): boolean {
   return kernelBackendName(tf.backend()) !== null && tf.getKernel(GATHER_ROWS, tf.getBackend()) !== undefined;
 }
 
+/**
+ * Other backends: `tf.gather` forward, the scatter-add on downloaded values backward. Each input's
+ * gradient is made only if the tape differentiates that input, as with the kernels.
+ */
 function fallbackLookup(table: tf.Tensor, ids: tf.Tensor, attrs: { numRows: number; paddingIdx: number; scaleGradByFreq: boolean; fn: string }): tf.Tensor {
-  const f = tf.customGrad(((t: tf.Tensor, i: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([i]);
-    return {
-      value: tf.gather(t, i), // [...S] -> [...S, D]
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+  return customGradByInput(
+    [table, ids],
+    (save) => {
+      save([ids]);
+      return tf.gather(table, ids); // [...S] -> [...S, D]
+    },
+    (dy, [savedIds]) => [
+      () => {
         const dim = table.shape[1] as number;
-        checkDenseGradient(attrs.fn, [attrs.numRows, dim]);
+        checkDenseGradient(attrs.fn, [attrs.numRows, dim]); // a clear RangeError before the [V, D] allocation
         const out = new Float32Array(attrs.numRows * dim);
-        scatterAddRowsInto(out, dy.dataSync(), saved[0].dataSync(), dim, attrs.numRows, attrs.paddingIdx, attrs.scaleGradByFreq);
+        scatterAddRowsInto(out, dy.dataSync(), savedIds.dataSync(), dim, attrs.numRows, attrs.paddingIdx, attrs.scaleGradByFreq);
         const grad = tf.tensor2d(out, [attrs.numRows, dim]); // [V, D]
-        recordTouchedRows(grad.dataId, saved[0].dataSync(), attrs.numRows, dim, attrs.paddingIdx);
-        return [grad, tf.zeros(saved[0].shape, "float32")];
+        recordTouchedRows(grad.dataId, savedIds.dataSync(), attrs.numRows, dim, attrs.paddingIdx);
+        return grad;
       },
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return f(table, ids);
+      () => tf.zeros(savedIds.shape, "float32"),
+    ],
+  );
 }
 
 /**

@@ -5,6 +5,7 @@
 import * as tf from "../tf";
 import { kernelBackendName, storageRefCount, view } from "./heap";
 import { GATHER_ROWS } from "./embeddingLookup";
+import { checkAllocation } from "../backend/memoryLimit";
 import { checkNumber, typeError } from "../validate";
 
 /** Options of {@link renormRows}. */
@@ -63,9 +64,42 @@ export function renormRowsInPlace(values: tf.TypedArray, ids: ArrayLike<number>,
 }
 
 /**
+ * {@link renormRows} on a backend without our kernels (tensorflow, webgl…), where the table's
+ * storage can't be written in place: reads back only the distinct looked-up rows (`[K, D]`) and,
+ * only when some of them exceed `maxNorm`, assigns the table times a `[V, 1]` column of scales
+ * (1 for every other row, so they keep their exact values; a float32 product equals the in-place
+ * `row[j] * scale`). That is one new `[V, D]` tensor on the backend, checked first to fit, and
+ * no host copy of the table; other tensors sharing the old storage never change. Under a gradient
+ * tape the old storage lives until the step ends (the tape keeps the ops' inputs).
+ */
+function renormPortable(table: tf.Variable, idValues: ArrayLike<number>, dim: number, maxNorm: number, normType: number): number {
+  const rowsOf = Int32Array.from(new Set(Array.from(idValues))); // [K] distinct rows, first-seen order
+  if (rowsOf.length === 0) return 0;
+  const picked = tf.tidy(() => tf.gather(table, tf.tensor1d(rowsOf, "int32"))); // [V, D] -> [K, D]
+  const values = picked.dataSync();
+  picked.dispose();
+  const scales = new Map<number, number>();
+  for (let i = 0; i < rowsOf.length; i++) {
+    const norm = rowNorm(values, i * dim, dim, normType);
+    // PyTorch: scale = max_norm / (norm + 1e-7), a double; `row *= scale` multiplies in float32.
+    if (norm > maxNorm) scales.set(rowsOf[i], Math.fround(maxNorm / (norm + 1e-7)));
+  }
+  if (scales.size === 0) return 0;
+  const [v, d] = table.shape as [number, number];
+  checkAllocation("renormRows", "the renormalised table", [v, d]); // before the new [V, D]: refused, the table is unchanged
+  const column = new Float32Array(v).fill(1); // [V]
+  for (const [row, scale] of scales) column[row] = scale;
+  const next = tf.tidy(() => tf.mul(table, tf.tensor2d(column, [v, 1]))); // [V, D] x [V, 1] -> [V, D]
+  table.assign(next);
+  next.dispose();
+  return scales.size;
+}
+
+/**
  * Renormalises, in place, the rows of `table` that `ids` looks up (PyTorch `embedding_renorm_`).
  * `table` is a `tf.Variable` (or a layer weight's variable). On `cpu`/`wasm` only the looked-up
- * rows are touched (O(N·D)); elsewhere the table is read, fixed and assigned back.
+ * rows are touched (O(N·D)); elsewhere the looked-up rows are read back, and the table is
+ * replaced (one new `[V, D]` tensor, checked to fit) only when one of them is rescaled.
  *
  * **Input shape:** `table` `[V, D]`, `ids` int32 of any shape (already validated).
  * @example
@@ -82,14 +116,7 @@ export function renormRows(table: tf.Variable, ids: tf.Tensor, options: RenormOp
   const backend = tf.backend();
   const idValues = ids.dataSync();
   if (kernelBackendName(backend) === null || tf.getKernel(GATHER_ROWS, tf.getBackend()) === undefined) {
-    const values = table.dataSync().slice();
-    const changed = renormRowsInPlace(values, idValues, dim, maxNorm, normType);
-    if (changed > 0) {
-      const next = tf.tensor(values, table.shape, "float32");
-      table.assign(next);
-      next.dispose();
-    }
-    return changed;
+    return renormPortable(table, idValues, dim, maxNorm, normType);
   }
   if (!options.shared && storageRefCount(backend, table) > 1) {
     // Another tensor shares this storage (a variable made from it, setWeights): copy it once

@@ -46,7 +46,11 @@ export interface EmbeddingArgs extends LayerArgs {
 
 /** Options of {@link Embedding.fromPretrained}. */
 export interface FromPretrainedOptions {
-  /** Keep the table fixed (not trainable). Defaults to `true`, as PyTorch. */
+  /**
+   * Keep the table fixed: the layer and its variable are not trainable (PyTorch `requires_grad =
+   * False`), so neither `model.fit` nor a bare `optimizer.minimize(f)` changes it;
+   * `layer.trainable = true` unfreezes it. Defaults to `true`, as PyTorch.
+   */
   freeze?: boolean;
   /** As in {@link EmbeddingArgs}; the row is *not* zeroed (PyTorch doesn't either). Defaults to none. */
   paddingIdx?: number | null;

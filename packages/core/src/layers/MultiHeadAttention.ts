@@ -4,6 +4,7 @@
  * penalty, or T5's learned bias per relative-position bucket.
  */
 import * as tf from "../tf";
+import { FreezableLayer } from "./FreezableLayer";
 import { nextSeed } from "../backend/seed";
 import { alibiSlopeValues } from "../encoding/alibiSlopes";
 import { applyRotary } from "../encoding/applyRotary";
@@ -60,7 +61,7 @@ const PROJECTIONS = ["query", "key", "value", "output"] as const;
  *
  * **Input shape:** `[B, T, dModel]` (+ optional mask `[B, T]`). **Output shape:** `[B, T, dModel]`.
  */
-export class MultiHeadAttention extends tf.layers.Layer {
+export class MultiHeadAttention extends FreezableLayer {
   static className = "EmbedlabMultiHeadAttention";
   readonly numHeads: number;
   readonly headDim: number;

@@ -4,6 +4,7 @@
  * so padded positions would dilute every mean).
  */
 import * as tf from "../tf";
+import { FreezableLayer } from "./FreezableLayer";
 import { nextSeed } from "../backend/seed";
 import { rowDot, weightedSum } from "../kernels/sequenceWeights";
 import { canPoolFused, sequencePool } from "../kernels/sequencePool";
@@ -34,7 +35,7 @@ const MASKED_SCORE = -1e9;
  * **Input shape:** `[B, T, D]`, with an optional `[B, T]` mask (true = real token).
  * **Output shape:** `[B, D]`. A row whose positions are all masked pools to zeros.
  */
-export class SequencePooling extends tf.layers.Layer {
+export class SequencePooling extends FreezableLayer {
   static className = "EmbedlabSequencePooling";
   readonly mode: PoolingMode;
   private query: tf.LayerVariable | null = null;

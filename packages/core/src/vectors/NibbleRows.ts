@@ -22,14 +22,13 @@
  */
 import { MAX_WASM_BYTES, PAGE, WASM, compileOnce, moduleBytes, op, simdDisabled, uleb } from "../kernels/wasmBytes";
 import { exactUnitScore, topK } from "./UnitRows";
+import { quantizeNibbleRows } from "./quantizeNibbleRows";
 import { CONTROL_BYTES, PARALLEL_MIN_ROWS, ParallelScan, threadsAvailable } from "./parallelScan";
 
 /** Rows scored first, for the first lower bound τ. */
 const PROBE_ROWS = 1 << 15;
 /** How many of the best rows by approximate score are scored exactly for τ, on top of k. */
 const PROBE_EXTRA = 32;
-/** Steps tried per row, as fractions of the one that covers its largest component. */
-const STEP_TRIES = [1, 0.8];
 /**
  * The calling thread's share of the fused scan when two threads run it: it also does the probe
  * and the exact rescoring (~15–20 ms at 2M × 300), so the worker takes the larger part.
@@ -173,104 +172,6 @@ function inverseNorm(data: Float32Array, o: number, dim: number): number {
 }
 
 /**
- * Row `r` of the index: its `1/‖x‖`, 4-bit codes (packed into `mat`), step and bound (`info`),
- * residual signs (`signs`) with β and their bound (`refine`). Returns the larger bound. (A
- * function of its own: V8 optimises it at once, where the constructor's loop ran 5× slower.)
- */
-function quantizeRow(
-  r: number, data: Float32Array, dim: number, qScale: number, blocks: number, stride4: number,
-  unit: Float64Array, codes: Int32Array, invNorm: Float64Array, info: Float32Array, mat: Uint16Array,
-  signs: Uint8Array, signBytes: number, refine: Float32Array,
-): number {
-  const o = r * dim;
-  let ss = 0;
-  for (let j = 0; j < dim; j++) ss += data[o + j] * data[o + j];
-  const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
-  invNorm[r] = inv;
-  let maxAbs = 0;
-  for (let j = 0; j < dim; j++) {
-    const v = Math.fround(data[o + j] * inv); // the unit value the exact score uses
-    unit[j] = v;
-    const av = Math.abs(v);
-    if (av > maxAbs) maxAbs = av;
-  }
-  // 16 levels (k + 0.5)·step, k = -8…7. The step that covers the largest component is not the
-  // best for the residual (most components are small): a few narrower ones are tried, and the
-  // row keeps the one with the smallest residual — its bound e_r = ‖residual‖.
-  let bestErr = Infinity;
-  let bestHalf = 0;
-  if (maxAbs > 0 && Number.isFinite(ss)) {
-    for (let t = 0; t < STEP_TRIES.length; t++) {
-      // the kernel scales by `half` = f32(step / (2 · qScale)); a level is (2c − 15) · half · qScale
-      const half = Math.fround((STEP_TRIES[t] * maxAbs) / 8 / (2 * qScale));
-      const h = half * qScale;
-      const invStep = 1 / (2 * h);
-      let err = 0;
-      for (let j = 0; j < dim; j++) {
-        const v = unit[j];
-        // floor without a call: v·invStep ≥ -8 / 0.8 here, and for x = v·invStep + 8 < 0
-        // truncation gives ≤ -8, which the clamp makes -8
-        let k = ((v * invStep + 8) | 0) - 8;
-        k = k > 7 ? 7 : k < -8 ? -8 : k;
-        const e = v - (2 * k + 1) * h;
-        err += e * e;
-      }
-      if (err < bestErr) {
-        bestErr = err;
-        bestHalf = half;
-      }
-    }
-  } else {
-    bestErr = Number.isFinite(ss) ? 0 : Infinity; // a zero row scores 0 exactly; a non-finite one is always scored exactly
-  }
-  const h = bestHalf * qScale;
-  const invStep = h > 0 ? 1 / (2 * h) : 0;
-  let sumAbs = 0;
-  let sumSq = 0;
-  const b0 = r * signBytes;
-  let bits = 0;
-  for (let j = 0; j < dim; j++) {
-    let k = ((unit[j] * invStep + 8) | 0) - 8; // floor, as above
-    k = k > 7 ? 7 : k < -8 ? -8 : k;
-    codes[j] = k + 8;
-    const e = unit[j] - (2 * k + 1) * h;
-    bits |= +(e >= 0) << (j & 7); // no branch: the signs are random
-    if ((j & 7) === 7) {
-      signs[b0 + (j >> 3)] = bits;
-      bits = 0;
-    }
-    sumAbs += Math.abs(e);
-    sumSq += e * e;
-  }
-  if (dim & 7) signs[b0 + (dim >> 3)] = bits;
-  // The residual's signs, scaled by its mean magnitude (the β that minimises ‖res − β·sign‖),
-  // refine the score of the rows the 4-bit bound cannot rule out: bound ‖res − β·sign‖ ≈ ‖res‖ / 2.
-  const betaScaled = sumAbs < Infinity ? Math.fround(sumAbs / dim / qScale) : 0; // NaN / ∞ rows: no refinement
-  const beta = betaScaled * qScale;
-  // ‖res − β·sign(res)‖² = Σ (|res_j| − β)² = Σ res² − 2β Σ |res| + dim·β²; + 1e-12 covers the
-  // float64 rounding of this sum of terms ≤ 1
-  const err2 = sumSq - 2 * beta * sumAbs + dim * beta * beta + 1e-12;
-  const bound2 = bestErr === bestErr && err2 === err2 ? Math.sqrt(Math.max(err2, 0)) : Infinity;
-  const bound2F = Math.fround(bound2 * (1 + 2 ** -22));
-  refine[2 * r] = betaScaled;
-  refine[2 * r + 1] = bound2F;
-  const bound = bestErr === bestErr ? Math.sqrt(bestErr) : Infinity;
-  // float32, rounded up (the float64 norm is within 1e-15 relative of the true one)
-  const boundF = Math.fround(bound * (1 + 2 ** -22));
-  info[2 * r] = bestHalf;
-  info[2 * r + 1] = boundF;
-  // pack: u16 lane i of block c holds components c·32 + n·8 + i at bits 4n (padding: code 8, query 0)
-  let w16 = (r * stride4) / 2;
-  for (let c = 0; c < blocks; c++) {
-    const j0 = c * 32;
-    for (let i = 0; i < 8; i++) {
-      mat[w16++] = codes[j0 + i] | (codes[j0 + 8 + i] << 4) | (codes[j0 + 16 + i] << 8) | (codes[j0 + 24 + i] << 12);
-    }
-  }
-  return Math.max(boundF, bound2F);
-}
-
-/**
  * Nearest-neighbour queries by cosine over a `[rows, dim]` float32 table (kept by reference, not
  * copied: do not change it while the index lives), from a 4-bit index with per-row bounds.
  */
@@ -382,19 +283,12 @@ export class NibbleRows {
       view.setInt32(24, refineOffset, true);
     }
     this.simd = true;
-    const mat = new Uint16Array(buffer, 0, (rows * stride4) / 2);
-    const unit = new Float64Array(blocks * 32); // the row at unit length, float32 values; padding 0
-    const codes = new Int32Array(blocks * 32).fill(8);
     const signs = new Uint8Array(buffer, signsOffset, rows * signBytes);
     const refine = new Float32Array(buffer, refineOffset, rows * 2);
     this.signs = signs;
     this.refine = refine;
-    let maxError = 0;
-    for (let r = 0; r < rows; r++) {
-      const e = quantizeRow(r, data, dim, Q_SCALE, blocks, stride4, unit, codes, invNorm, info, mat, signs, signBytes, refine);
-      if (e > maxError) maxError = e;
-    }
-    this.maxError = maxError;
+    const mat = new Uint8Array(buffer, 0, rows * stride4);
+    this.maxError = quantizeNibbleRows(data, rows, dim, Q_SCALE, { mat, info, signs, refine, invNorm });
   }
 
   /** Starts the scan worker; resolves true once two threads will scan this index (see `QuantizedRows.threadsReady`). */
@@ -554,7 +448,7 @@ export class NibbleRows {
         const idx = bestPairsStrided(candRows, candA, from, count, m, exclude);
         for (const i of idx) picked.push(i);
       }
-      for (const r of picked) best.push(exactScore(r));
+      for (const s of picked.map(exactScore)) if (s === s) best.push(s); // a NaN score (a row with NaN/∞) is never returned: kept, it broke the sort and τ
       best.sort((x, y) => y - x);
       best.length = Math.min(best.length, k);
       return best.length === k && best[k - 1] === best[k - 1] ? best[k - 1] : -Infinity;
