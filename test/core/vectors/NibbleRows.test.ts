@@ -40,7 +40,8 @@ describe("NibbleRows (4-bit index, per-row bounds)", () => {
           expect(Math.abs(exact - a)).toBeLessThanOrEqual(e);
           worst = Math.max(worst, Math.abs(exact - a) / e);
           // the residual signs' refinement: a tighter score, its own (smaller) bound
-          const [a2, e2] = idx.refinedRow(r, q) as [number, number];
+          const [a2, e2, reference] = idx.refinedRow(r, q) as [number, number, number];
+          expect(a2).toBe(reference); // the kernel's a and a' equal the JavaScript reference's, bit for bit
           expect(Math.abs(exact - a2)).toBeLessThanOrEqual(e2);
           expect(e2).toBeLessThan(e);
         }
