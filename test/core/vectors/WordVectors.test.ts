@@ -1,8 +1,12 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { buildVocab, ready, seed, tf, Vocab, WordVectors } from "@embedlab/core";
-import { randomTable, rng } from "./helpers";
+import { PARALLEL_MIN_ROWS, stopScanWorker } from "../../../packages/core/src/vectors/parallelScan";
+import { gaussTable, randomTable, rng } from "./helpers";
 
-afterAll(() => seed(null));
+afterAll(async () => {
+  seed(null);
+  await stopScanWorker();
+});
 
 /** Brute force in float64 from the float32 table: unit rows, gensim's formulas, a full sort. */
 function reference(wv: WordVectors) {
@@ -163,6 +167,9 @@ function cosmulScan(wv: WordVectors, pos: (string | number[])[], neg: (string | 
   return scored.slice(0, topn).map(({ word, similarity }) => ({ word, similarity }));
 }
 
+/** positive, negative, topn, restrictVocab */
+type MostSimilarArgs = [string[], string[], number, number | undefined];
+
 describe("mostSimilarCosmul equals a brute-force float scan (int8 pre-filter, exact rescoring)", () => {
   it("words and raw vectors (longer than 1, zero), restrictVocab, zero rows, SIMD and JS", () => {
     const { words, rows } = randomTable(1203, 300, 37);
@@ -205,6 +212,54 @@ describe("mostSimilarCosmul equals a brute-force float scan (int8 pre-filter, ex
     const wv = new WordVectors(words, rows);
     expect(wv.mostSimilarCosmul({ positive: ["n1", "n2"], negative: ["n3"], topn: 15 })).toEqual(cosmulScan(wv, ["n1", "n2"], ["n3"], 15));
     expect(wv.mostSimilarCosmul({ positive: ["n1999"], topn: 40, restrictVocab: 1500 })).toEqual(cosmulScan(wv, ["n1999"], [], 40, 1500));
+  });
+  it("on a big table (two threads share each term's int8 scan): the same answer as one thread and as brute force", async () => {
+    const size = PARALLEL_MIN_ROWS + 3; // the smallest table scanned by two threads, not a multiple of 4
+    const dim = 24;
+    const data = gaussTable(size, dim, 61);
+    // near-duplicates of w5 in both halves (many candidates inside the int8 bounds, in the worker's too)
+    const g = rng(62);
+    for (const r of [9, 10, 11, size - 9, size - 8, size - 7]) for (let j = 0; j < dim; j++) data[r * dim + j] = data[5 * dim + j] + (g() - 0.5) * 1e-3;
+    const words = Array.from({ length: size }, (_, i) => `w${i}`);
+    const wv = new WordVectors(words, data);
+    type Index = { threadsReady(): Promise<boolean>; lastScanThreads: number; approxScores(q: ArrayLike<number>, limit: number): { approx: Float32Array; bound: number } | null };
+    const index = () => (wv as unknown as { quantizedRows: Index }).quantizedRows;
+    const cases: MostSimilarArgs[] = [
+      [["w5", "w1"], ["w2"], 10, undefined],
+      [["w5"], [], 8, undefined],
+      [["w100000", "w3"], ["w5"], 10, undefined],
+      [["w7"], ["w8"], 5, 4000], // restrictVocab under PARALLEL_MIN_ROWS: one thread
+    ];
+    const one = (pos: string[], neg: string[], topn: number, restrictVocab: number | undefined) => {
+      process.env.EMBEDLAB_THREADS = "1";
+      try {
+        return wv.mostSimilarCosmul({ positive: pos, negative: neg, topn, restrictVocab });
+      } finally {
+        delete process.env.EMBEDLAB_THREADS;
+      }
+    };
+    // the first query builds the index (in a shared memory: built under EMBEDLAB_THREADS=1 it would
+    // not be) and starts the worker; it scans alone
+    const first = wv.mostSimilarCosmul({ positive: ["w5"], topn: 3 });
+    expect(index().lastScanThreads).toBe(1);
+    expect(first).toEqual(one(["w5"], [], 3, undefined));
+    expect(await index().threadsReady()).toBe(true);
+    for (const [pos, neg, topn, limit] of cases) {
+      const got = wv.mostSimilarCosmul({ positive: pos, negative: neg, topn, restrictVocab: limit });
+      expect(index().lastScanThreads).toBe(limit === undefined ? 2 : 1);
+      expect(got).toEqual(one(pos, neg, topn, limit));
+      expect(index().lastScanThreads).toBe(1);
+      expect(got).toEqual(cosmulScan(wv, pos, neg, topn, limit));
+    }
+    // the scores themselves: bit-identical on one and two threads
+    const q = Array.from(data.subarray(5 * dim, 6 * dim));
+    const two = index().approxScores(q, size);
+    expect(index().lastScanThreads).toBe(2);
+    process.env.EMBEDLAB_THREADS = "1";
+    const single = index().approxScores(q, size);
+    delete process.env.EMBEDLAB_THREADS;
+    expect(index().lastScanThreads).toBe(1);
+    expect(Buffer.from((two as { approx: Float32Array }).approx.buffer).equals(Buffer.from((single as { approx: Float32Array }).approx.buffer))).toBe(true);
   });
 });
 

@@ -1,103 +1,93 @@
-// The two-thread int8 scan of mostSimilar: the same answers as one thread and as a brute-force
-// float reference, a fallback to one thread, and a worker that never keeps the process alive.
+// The scan worker (parallelScan.runFused) through the int8 scan of mostSimilarCosmul
+// (QuantizedRows.approxScores): scores bit-identical to one thread, the worker attached to one
+// index at a time, the one-thread fallbacks (not ready yet, EMBEDLAB_THREADS=1, small tables, a
+// stopped worker, a worker that cannot serve), and a worker that never keeps the process alive.
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildSync } from "esbuild";
-import { QuantizedRows } from "../../../packages/core/src/vectors/QuantizedRows";
-import { stopScanWorker } from "../../../packages/core/src/vectors/parallelScan";
-import { bruteForce, gaussTable as table, rng, unitQuery as query, tempDir } from "./helpers";
+import { QuantizedRows, dots8Bytes } from "../../../packages/core/src/vectors/QuantizedRows";
+import { CONTROL_BYTES, ParallelScan, stopScanWorker } from "../../../packages/core/src/vectors/parallelScan";
+import { gaussTable as table, rng, unitQuery as query, tempDir } from "./helpers";
 
 afterAll(async () => {
   await stopScanWorker();
 });
 
-describe("QuantizedRows two-thread scan", () => {
+/** The bytes of a float32 array (bit-for-bit comparison: `toEqual` would let -0 equal 0). */
+const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+describe("QuantizedRows.approxScores on two threads (runFused with dots8)", () => {
   const rows = 6003; // odd: padding rows, halves that are not multiples of 8
   const dim = 37; // odd: padding lanes
   const data = table(rows, dim, 41);
 
-  it("top() is bit-identical to the one-thread scan and to a brute-force float reference", async () => {
+  it("gives the one-thread scores bit for bit, for every limit split between the threads", async () => {
     const threaded = new QuantizedRows(data, rows, dim, { parallelRows: 1 });
     const single = new QuantizedRows(data, rows, dim, { parallelRows: Infinity });
     expect(threaded.simd).toBe(true);
     expect(await threaded.threadsReady()).toBe(true);
     expect(await single.threadsReady()).toBe(false);
-    const cases: [number, number, number[]][] = [
-      [10, rows, []],
-      [1, rows, [5]],
-      [25, 4097, [3, 4000]],
-      [7, 13, []],
-      [3, 9, [0]],
-    ];
-    let q = 0;
-    for (const [k, limit, ex] of cases) {
-      for (let t = 0; t < 4; t++, q++) {
-        const qv = query(data, dim, (q * 977) % limit, q + 1);
-        const exclude = new Set(ex);
-        const got = threaded.top(qv, k, limit, exclude);
-        expect(threaded.lastScanThreads).toBe(2);
-        const one = single.top(qv, k, limit, exclude);
-        expect(single.lastScanThreads).toBe(1);
-        expect(got).toEqual(one);
-        expect(got).toEqual(bruteForce(data, dim, qv, k, limit, exclude));
-      }
-    }
-  });
-
-  it("top() stays exact with near-duplicate rows and exclusions in the worker's half (many candidates, ties)", async () => {
-    const dup = Float32Array.from(data);
-    const g = rng(7);
-    // rows 4000–4199 (the worker's half) are row 4000 plus noise far below the int8 error; 4100–4109 exact copies
-    for (let r = 4000; r < 4200; r++) {
-      for (let j = 0; j < dim; j++) dup[r * dim + j] = data[4000 * dim + j] + (r >= 4100 && r < 4110 ? 0 : (g() - 0.5) * 1e-3);
-    }
-    // rows 5000–5002 are less alike: the best once the whole block is excluded
-    for (let r = 5000; r < 5003; r++) {
-      for (let j = 0; j < dim; j++) dup[r * dim + j] = data[4000 * dim + j] + (g() - 0.5) * 0.8;
-    }
-    const threaded = new QuantizedRows(dup, rows, dim, { parallelRows: 1 });
-    const single = new QuantizedRows(dup, rows, dim, { parallelRows: Infinity });
-    expect(await threaded.threadsReady()).toBe(true);
-    const qv = query(dup, dim, 4000, 5).map((_, j, q) => q[j]);
-    const u = Float64Array.from({ length: dim }, (_, j) => dup[4000 * dim + j]);
-    const un = Math.hypot(...u);
-    const exact = u.map((x) => x / un);
-    for (const q of [qv, exact]) {
-      for (const [k, ex] of [
-        [10, [4100, 4101, 4102, 4000, 4150]],
-        [3, Array.from({ length: 30 }, (_, i) => 4100 + i)],
-        [2, Array.from({ length: 200 }, (_, i) => 4000 + i)], // the worker's k best are all excluded
-        [40, [1, 2]],
-      ] as [number, number[]][]) {
-        const exclude = new Set(ex);
-        const got = threaded.top(q, k, rows, exclude);
-        expect(threaded.lastScanThreads).toBe(2);
-        expect(got).toEqual(single.top(q, k, rows, exclude));
-        expect(got).toEqual(bruteForce(dup, dim, q, k, rows, exclude));
-        if (ex.length === 200) expect(got.index.every((r) => r >= 5000 && r < 5003)).toBe(true);
+    const g = rng(3);
+    // limits: all rows, odd counts, fewer than one group per thread (3: the worker takes every row)
+    for (const limit of [rows, 4097, 13, 9, 5, 3]) {
+      for (let t = 0; t < 3; t++) {
+        const unit = query(data, dim, (limit * 7 + t * 977) % limit, limit + t);
+        // a raw term too: ‖q‖ ≠ 1 scales the scores after the scan
+        const raw = Float64Array.from({ length: dim }, () => (g() - 0.5) * 3);
+        for (const q of [unit, raw]) {
+          const got = threaded.approxScores(q, limit);
+          expect(threaded.lastScanThreads).toBe(2);
+          const one = single.approxScores(q, limit);
+          expect(single.lastScanThreads).toBe(1);
+          if (!got || !one) throw new Error("no int8 scan");
+          expect(got.approx).toHaveLength(limit);
+          expect(bits(got.approx)).toEqual(bits(one.approx));
+          expect(got.bound).toBe(one.bound);
+          // and the bound holds on both halves
+          for (const r of [0, limit >> 1, limit - 1]) expect(Math.abs(got.approx[r] - threaded.exact(r, q))).toBeLessThanOrEqual(got.bound);
+        }
       }
     }
     threaded.dispose();
   });
 
-  it("two indexes share the worker: each query re-attaches it or scans alone, answers unchanged", async () => {
+  it("scans a limit under parallelRows on one thread, and the first big scan alone (the worker not ready yet)", async () => {
+    const q = query(data, dim, 5, 2);
+    const idx = new QuantizedRows(data, rows, dim, { parallelRows: 4000 });
+    const single = new QuantizedRows(data, rows, dim, { parallelRows: Infinity });
+    const want = single.approxScores(q, rows);
+    // no worker attached yet: this call attaches it and scans alone, without waiting for it
+    expect(bits(idx.approxScores(q, rows)?.approx ?? new Float32Array())).toEqual(bits(want?.approx ?? new Float32Array(1)));
+    expect(idx.lastScanThreads).toBe(1);
+    expect(await idx.threadsReady()).toBe(true);
+    expect(bits(idx.approxScores(q, rows)?.approx ?? new Float32Array())).toEqual(bits(want?.approx ?? new Float32Array(1)));
+    expect(idx.lastScanThreads).toBe(2);
+    idx.approxScores(q, 3999);
+    expect(idx.lastScanThreads).toBe(1);
+    idx.dispose();
+  });
+
+  it("two indexes share the worker: each scan re-attaches it or scans alone, scores unchanged", async () => {
     const otherData = table(2001, dim, 42);
     const a = new QuantizedRows(data, rows, dim, { parallelRows: 1 });
     const b = new QuantizedRows(otherData, 2001, dim, { parallelRows: 1 });
-    expect(await a.threadsReady()).toBe(true);
+    const wantA = new QuantizedRows(data, rows, dim, { parallelRows: Infinity });
+    const wantB = new QuantizedRows(otherData, 2001, dim, { parallelRows: Infinity });
     const qa = query(data, dim, 17, 3);
     const qb = query(otherData, dim, 17, 4);
-    expect(a.top(qa, 5, rows, new Set()).index).toEqual(bruteForce(data, dim, qa, 5, rows, new Set()).index);
+    const scoresOf = (idx: QuantizedRows, q: Float64Array, limit: number) => bits(idx.approxScores(q, limit)?.approx ?? new Float32Array());
+    expect(await a.threadsReady()).toBe(true);
+    expect(scoresOf(a, qa, rows)).toEqual(scoresOf(wantA, qa, rows));
     expect(a.lastScanThreads).toBe(2);
-    // b takes the worker over: its first query scans alone, a's next one too
-    expect(b.top(qb, 5, 2001, new Set())).toEqual(bruteForce(otherData, dim, qb, 5, 2001, new Set()));
+    // b takes the worker over: its first scan runs alone, a's next one too
+    expect(scoresOf(b, qb, 2001)).toEqual(scoresOf(wantB, qb, 2001));
     expect(b.lastScanThreads).toBe(1);
     expect(await b.threadsReady()).toBe(true);
-    expect(b.top(qb, 5, 2001, new Set())).toEqual(bruteForce(otherData, dim, qb, 5, 2001, new Set()));
+    expect(scoresOf(b, qb, 2001)).toEqual(scoresOf(wantB, qb, 2001));
     expect(b.lastScanThreads).toBe(2);
-    expect(a.top(qa, 5, rows, new Set())).toEqual(bruteForce(data, dim, qa, 5, rows, new Set()));
+    expect(scoresOf(a, qa, rows)).toEqual(scoresOf(wantA, qa, rows));
     expect(a.lastScanThreads).toBe(1);
     a.dispose();
     b.dispose();
@@ -105,31 +95,47 @@ describe("QuantizedRows two-thread scan", () => {
 
   it("falls back to one thread with EMBEDLAB_THREADS=1, for small tables, and after stopScanWorker()", async () => {
     const qv = query(data, dim, 100, 9);
-    const want = bruteForce(data, dim, qv, 10, rows, new Set([100]));
+    const want = bits(new QuantizedRows(data, rows, dim, { parallelRows: Infinity }).approxScores(qv, rows)?.approx ?? new Float32Array());
+    const scoresOf = (idx: QuantizedRows) => bits(idx.approxScores(qv, rows)?.approx ?? new Float32Array());
     const threaded = new QuantizedRows(data, rows, dim, { parallelRows: 1 });
     expect(await threaded.threadsReady()).toBe(true);
     process.env.EMBEDLAB_THREADS = "1";
     try {
-      expect(threaded.top(qv, 10, rows, new Set([100]))).toEqual(want);
+      expect(scoresOf(threaded)).toEqual(want);
       expect(threaded.lastScanThreads).toBe(1);
       expect(await threaded.threadsReady()).toBe(false);
-      const off = new QuantizedRows(data, rows, dim, { parallelRows: 1 });
+      const off = new QuantizedRows(data, rows, dim, { parallelRows: 1 }); // an unshared memory
       expect(await off.threadsReady()).toBe(false);
+      expect(scoresOf(off)).toEqual(want);
     } finally {
       delete process.env.EMBEDLAB_THREADS;
     }
     const small = new QuantizedRows(data, rows, dim); // under PARALLEL_MIN_ROWS: an unshared memory
     expect(await small.threadsReady()).toBe(false);
-    expect(small.top(qv, 10, rows, new Set([100]))).toEqual(want);
+    expect(scoresOf(small)).toEqual(want);
     expect(small.lastScanThreads).toBe(1);
-    // a stopped worker: one thread at once, a new worker for the next queries
+    // a stopped worker: one thread at once, a new worker for the next scans
     expect(await threaded.threadsReady()).toBe(true);
     await stopScanWorker();
-    expect(threaded.top(qv, 10, rows, new Set([100]))).toEqual(want);
+    expect(scoresOf(threaded)).toEqual(want);
     expect(threaded.lastScanThreads).toBe(1);
     expect(await threaded.threadsReady()).toBe(true);
-    expect(threaded.top(qv, 10, rows, new Set([100]))).toEqual(want);
+    expect(scoresOf(threaded)).toEqual(want);
     expect(threaded.lastScanThreads).toBe(2);
+    threaded.dispose();
+  });
+
+  it("a worker that cannot serve an index (its kernel missing) leaves runFused on one thread, running nothing", async () => {
+    const module = new WebAssembly.Module(dots8Bytes(true));
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const dots8 = new WebAssembly.Instance(module, { env: { mem: memory } }).exports.dots8 as (...args: number[]) => void;
+    const scan = new ParallelScan(memory, module, dots8, 1024, { fused: "noSuchKernel" });
+    expect(await scan.ready()).toBe(false);
+    let ran = 0;
+    expect(scan.runFused([0, 0, 16, 0, 0, 0], () => ran++)).toBe(false);
+    expect(ran).toBe(0);
+    expect(new Int32Array(memory.buffer, 1024, CONTROL_BYTES / 4)[2]).toBeLessThan(0); // READY: minus the epoch
+    scan.detach();
   });
 
   it("the worker never keeps the process alive: a script that scanned with two threads exits on its own", () => {
@@ -145,8 +151,8 @@ const rows = 3000, dim = 16, data = new Float32Array(rows * dim).map((_, i) => M
 const q = new QuantizedRows(data, rows, dim, { parallelRows: 1 });
 const unit = Array.from({ length: dim }, (_, j) => (j === 0 ? 1 : 0));
 q.threadsReady().then((ready) => {
-  const top = q.top(unit, 3, rows, new Set());
-  console.log(JSON.stringify({ ready, threads: q.lastScanThreads, top: top.index }));
+  const { approx } = q.approxScores(unit, rows);
+  console.log(JSON.stringify({ ready, threads: q.lastScanThreads, n: approx.length }));
   // no timers, no open handles of ours: the process ends here although the worker still waits
 });
 `,
@@ -155,7 +161,7 @@ q.threadsReady().then((ready) => {
       const result = JSON.parse(out.trim());
       expect(result.ready).toBe(true);
       expect(result.threads).toBe(2);
-      expect(result.top).toHaveLength(3);
+      expect(result.n).toBe(3000);
     } finally {
       cleanup();
     }

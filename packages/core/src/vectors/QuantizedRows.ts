@@ -10,23 +10,23 @@
  * row's `1/‖x‖`; exact scores are recomputed from the caller's table, so no float copy of the
  * table is made. Building it for 2M × 300 costs one pass over the table and 0.6 GB.
  *
- * `mostSimilarCosmul` scans the same index once per term (`approxScores`, one thread) and bounds
- * each row's 3CosMul score from the approximate cosines, then scores exactly the rows that can
- * still be in its top k.
+ * `mostSimilarCosmul` scans the index once per term (`approxScores`) and bounds each row's 3CosMul
+ * score from the approximate cosines, then scores exactly the rows that can still be in its top k.
  *
- * From `PARALLEL_MIN_ROWS` rows (2^17) the index lives in a shared memory and two threads scan it
- * (`parallelScan`: the scan is bound by one core's memory bandwidth), each picking the candidates
- * of its half; the merged candidates are the ones a one-thread scan picks, so the answer is the
- * same to the bit. `EMBEDLAB_THREADS=1` keeps one thread.
+ * From `PARALLEL_MIN_ROWS` rows (2^17) the index lives in a shared memory and two threads share
+ * each scan (`parallelScan`: it is bound by one core's memory bandwidth), the calling thread the
+ * first half of the rows, the worker the rest, with the same kernel: the scores are the same to
+ * the bit. `EMBEDLAB_THREADS=1` keeps one thread.
  *
  * Without SIMD (or past 4 GB, or with `EMBEDLAB_VECTORS_SIMD=0`) every row is scored exactly in
  * JavaScript: the same numbers, slower.
  */
-import type { Dots8Fn } from "./parallelScan";
 import { MAX_WASM_BYTES, PAGE, WASM, compileOnce, moduleBytes, op, simdDisabled, uleb } from "../kernels/wasmBytes";
-import { exactUnitScore, topK } from "./UnitRows";
-import { candidateRows } from "./candidateRows";
+import { exactUnitScore } from "./UnitRows";
 import { CONTROL_BYTES, PARALLEL_MIN_ROWS, ParallelScan, threadsAvailable } from "./parallelScan";
+
+/** `dots8(mat8, rows, strideBytes, q16, inv, out)` (byte offsets), see `dots8Bytes`. */
+type Dots8Fn = (mat8: number, rows: number, stride: number, q16: number, inv: number, out: number) => void;
 
 /** Rows per iteration of the scan: four rows share each load of the query. */
 const GROUP = 4;
@@ -121,7 +121,7 @@ export class QuantizedRows {
   readonly dim: number;
   /** Whether the WebAssembly SIMD scan is in use. */
   readonly simd: boolean;
-  /** Threads of the last int8 scan: 2 when the worker took half of the rows, else 1. */
+  /** Threads of the last `approxScores` scan: 2 when the worker took half of the rows, else 1. */
   lastScanThreads: 1 | 2 = 1;
   private readonly data: Float32Array;
   /** `1 / ‖row‖` per row (float64, the exact scores' scale). */
@@ -139,6 +139,8 @@ export class QuantizedRows {
   private readonly maxError: number = 0;
   /** The two-thread scan, for an index of at least `parallelRows` rows in a shared memory. */
   private readonly parallel: ParallelScan | undefined;
+  /** Rows a scan must cover (`limit`) to be shared with the worker. */
+  private readonly parallelRows: number;
 
   /**
    * `options.simd: false` scores every row in JavaScript. `options.parallelRows` is the row count
@@ -150,6 +152,7 @@ export class QuantizedRows {
     this.rows = rows;
     this.dim = dim;
     this.data = data;
+    this.parallelRows = options.parallelRows ?? PARALLEL_MIN_ROWS;
     const invNorm = new Float64Array(rows);
     this.invNorm = invNorm;
     const stride8 = Math.ceil(dim / 16) * 16; // one v128 load = 16 int8 values
@@ -158,12 +161,10 @@ export class QuantizedRows {
     const outOffset = invOffset + rowsPadded * 4;
     const q16Offset = outOffset + rowsPadded * 4;
     const useSimd = options.simd !== false && !simdDisabled();
-    const shared = useSimd && rows >= (options.parallelRows ?? PARALLEL_MIN_ROWS) && threadsAvailable();
-    // a shared index also holds the scan worker's control block and its candidate rows
+    const shared = useSimd && rows >= this.parallelRows && threadsAvailable();
+    // a shared index also holds the scan worker's control block
     const controlOffset = q16Offset + stride8 * 2; // 16-byte aligned: every region above is
-    const candidatesOffset = controlOffset + CONTROL_BYTES;
-    const capacity = rowsPadded / 2 + GROUP; // the worker's half, at most
-    const totalBytes = shared ? candidatesOffset + capacity * 4 : controlOffset;
+    const totalBytes = shared ? controlOffset + CONTROL_BYTES : controlOffset;
     let module = !useSimd ? null : shared ? simdModuleShared() : simdModule();
     if (!WASM || !module || totalBytes > MAX_WASM_BYTES - PAGE || rows === 0 || dim === 0) {
       for (let r = 0; r < rows; r++) invNorm[r] = inverseNorm(data, r * dim, dim);
@@ -185,8 +186,7 @@ export class QuantizedRows {
     const instance = new WASM.Instance(module, { env: { mem: memory } });
     this.dots8Fn = instance.exports.dots8 as Dots8Fn;
     if (memory.buffer instanceof SharedArrayBuffer) {
-      const layout = { stride: stride8, q16: q16Offset, inv: invOffset, out: outOffset, candidates: candidatesOffset, capacity };
-      this.parallel = new ParallelScan(memory, module, this.dots8Fn, controlOffset, layout);
+      this.parallel = new ParallelScan(memory, module, this.dots8Fn, controlOffset, { fused: "dots8" });
     }
     const buffer = memory.buffer;
     const mat8 = new Int8Array(buffer, 0, rowsPadded * stride8);
@@ -279,8 +279,9 @@ export class QuantizedRows {
   /**
    * Approximate scores of rows `[0, limit)` against `query` (any length, finite values) from the
    * int8 scan, and a bound on how far each is from `exact(r, query)`; `null` where there is no
-   * int8 scan (no SIMD) or `query` is not finite. One thread; the scores are a fresh array.
-   * **Output shape:** `approx` `[limit]`.
+   * int8 scan (no SIMD) or `query` is not finite. The scores are a fresh array, bit-identical
+   * whether one or two threads scanned (two for `limit` ≥ `parallelRows` once the worker is
+   * ready; the first such call starts it and scans alone). **Output shape:** `approx` `[limit]`.
    */
   approxScores(query: ArrayLike<number>, limit: number): { approx: Float32Array; bound: number } | null {
     const { dim } = this;
@@ -294,59 +295,19 @@ export class QuantizedRows {
     for (let j = 0; j < dim; j++) unit[j] = query[j] / norm;
     // exact(r, query) = norm · exact(r, unit) up to float64 rounding (≪ SLACK · norm)
     const bound = norm * this.setQuery(unit);
-    this.lastScanThreads = 1;
-    this.dots8Fn(0, Math.ceil(limit / GROUP) * GROUP, this.stride8, this.q16Offset, this.invOffset, this.outOffset);
+    const { dots8Fn: dots8, stride8: stride, q16Offset: q16, invOffset: inv, outOffset: out } = this;
+    const rows = Math.ceil(limit / GROUP) * GROUP;
+    const own = Math.floor(rows / (2 * GROUP)) * GROUP; // this thread's rows, a multiple of 4
+    const workerArgs = [own * stride, rows - own, stride, q16, inv + own * 4, out + own * 4];
+    if (limit >= this.parallelRows && this.parallel?.runFused(workerArgs, () => dots8(0, own, stride, q16, inv, out))) {
+      this.lastScanThreads = 2;
+    } else {
+      this.lastScanThreads = 1;
+      dots8(0, rows, stride, q16, inv, out);
+    }
     const approx = this.out.slice(0, limit);
     if (norm !== 1) for (let r = 0; r < limit; r++) approx[r] *= norm;
     // the float32 products above round: widen by their relative error
     return { approx, bound: bound + norm * 1e-6 };
-  }
-
-  /**
-   * The `k` rows (among the first `limit`, outside `exclude`) with the largest exact score
-   * against `query`, best first, equal scores by index — and their scores. `query` should have
-   * unit length (the error bound of the int8 pass assumes ‖query‖ ≤ 1; longer ones are scored
-   * exactly, row by row).
-   */
-  top(query: ArrayLike<number>, k: number, limit: number, exclude: ReadonlySet<number>): { index: number[]; score: number[] } {
-    const { dim } = this;
-    let norm = 0;
-    for (let j = 0; j < dim; j++) norm += query[j] * query[j];
-    norm = Math.sqrt(norm);
-    if (!this.dots8Fn || !this.q16 || !this.out || norm > 1 + 1e-9 || k + exclude.size >= limit) {
-      const scores = new Float64Array(limit);
-      for (let r = 0; r < limit; r++) scores[r] = this.exact(r, query);
-      const index = topK(scores, k, exclude);
-      return { index, score: index.map((i) => scores[i]) };
-    }
-    const bound = this.setQuery(query);
-    const scanRows = Math.ceil(limit / GROUP) * GROUP;
-    const approx = this.out;
-    // Every row whose approximate score is within 2·bound of the k-th best approximate score can
-    // still make the top k.
-    const margin = 2 * bound;
-    let candidates: number[] = [];
-    // Two threads when the worker is ready (the first big query starts it): each scans and picks
-    // the candidates of its half; the worker's pick keeps k + |exclude| rows without exclusions,
-    // a superset of its share. The merged list is cut at the k-th best approximate score of the
-    // non-excluded rows: the same rows one thread picks, so the same exact answer.
-    const workerCandidates = this.parallel?.scan(scanRows, limit, k + exclude.size, margin, (own) => {
-      candidates.length = candidateRows(approx, 0, own, k, margin, exclude, candidates);
-    });
-    if (workerCandidates) {
-      this.lastScanThreads = 2;
-      for (let i = 0; i < workerCandidates.length; i++) if (!exclude.has(workerCandidates[i])) candidates.push(workerCandidates[i]);
-      const best = candidates.map((r) => approx[r]).sort((a, b) => b - a);
-      const floor = best[k - 1] - margin; // k ≤ candidates: the k best non-excluded rows are among them
-      candidates = candidates.filter((r) => approx[r] >= floor);
-    } else {
-      this.lastScanThreads = 1;
-      this.dots8Fn(0, scanRows, this.stride8, this.q16Offset, this.invOffset, this.outOffset);
-      candidates.length = candidateRows(approx, 0, limit, k, margin, exclude, candidates);
-    }
-    const scored = candidates.map((r) => ({ r, s: this.exact(r, query) }));
-    scored.sort((a, b) => b.s - a.s || a.r - b.r);
-    const best = scored.slice(0, k);
-    return { index: best.map((x) => x.r), score: best.map((x) => x.s) };
   }
 }
