@@ -268,8 +268,7 @@ export class NibbleRows {
     const instance = new WASM.Instance(module, { env: { mem: memory } });
     this.scan = instance.exports.scan4 as Scan4Fn;
     if (shared && memory.buffer instanceof SharedArrayBuffer) {
-      const layout = { stride: stride4, q16: q16Offset, inv: infoOffset, out: 0, candidates: 0, capacity: 0, fused: "scan4" };
-      this.parallel = new ParallelScan(memory, module, this.scan, controlOffset, layout);
+      this.parallel = new ParallelScan(memory, module, this.scan, controlOffset, { fused: "scan4" });
     }
     const buffer = memory.buffer;
     this.buffer = buffer;
