@@ -23,19 +23,21 @@
 import { MAX_WASM_BYTES, PAGE, WASM, compileOnce, moduleBytes, op, simdDisabled, uleb } from "../kernels/wasmBytes";
 import { exactUnitScore, topK } from "./UnitRows";
 import { quantizeNibbleRows } from "./quantizeNibbleRows";
-import { CONTROL_BYTES, PARALLEL_MIN_ROWS, ParallelScan, threadsAvailable } from "./parallelScan";
+import { CONTROL_BYTES, PARALLEL_MIN_ROWS, ParallelScan, runChunks, threadsAvailable } from "./parallelScan";
 
 /** Rows scored first, for the first lower bound τ. */
 const PROBE_ROWS = 1 << 15;
 /** How many of the best rows by approximate score are scored exactly for τ, on top of k. */
 const PROBE_EXTRA = 32;
 /**
- * The calling thread's share of the fused scan when two threads run it. Its other work (the
- * probe before, ~900 exact scores after: ~5 ms at 2M × 300) does not overlap with the worker.
- * Measured at 2M × 300 (medians of 30 queries, alternating runs): 0.45 → 53–54 ms,
- * 0.5 → 50–54 ms, 0.55 → 44–64 ms; the same code moves by ±10 ms from run to run.
+ * Rows of one chunk of the scan (B) at most. Both threads take the next chunk left until none is
+ * (`ParallelScan.runChunked`), so neither waits for the other longer than a chunk (~0.5 ms of
+ * scan). A fixed even split left one thread waiting 10–20 ms for the other in some processes
+ * (at 2M × 300 the same rows took one thread 34 ms and the other 53).
  */
-const OWN_SHARE = 0.5;
+const CHUNK_ROWS = 1 << 14;
+/** Chunks of (B) at least, so that small tables (tests) share them too. */
+const MIN_CHUNKS = 8;
 /** Rows the scan kernel scores together, sharing each load of the query (4: 25 ns a cached row; 1: 36; 2: 30). */
 const SCAN_GROUP = 4;
 /**
@@ -197,6 +199,8 @@ export class NibbleRows {
   private readonly infoOffset: number = 0;
   private readonly q16Offset: number = 0;
   private readonly paramsOffset: number = 0;
+  /** Parameter blocks: one for the probe and one per chunk of (B). */
+  private readonly paramBlocks: number = 0;
   private readonly candOffset: number = 0;
   private readonly buffer: ArrayBuffer | undefined;
   private readonly info: Float32Array | undefined;
@@ -240,8 +244,9 @@ export class NibbleRows {
     const signsOffset = refineOffset + rows * 8;
     const sumsOffset = align16(signsOffset + rows * signBytes);
     const q16Offset = sumsOffset + signBytes * 1024;
-    const paramsOffset = q16Offset + blocks * 64; // one parameter block per thread
-    const controlOffset = paramsOffset + 2 * PARAMS_BYTES;
+    const paramsOffset = q16Offset + blocks * 64;
+    const paramBlocks = 1 + Math.max(MIN_CHUNKS, Math.ceil(rows / CHUNK_ROWS)); // the probe's, then one per chunk
+    const controlOffset = paramsOffset + paramBlocks * PARAMS_BYTES;
     const candOffset = controlOffset + CONTROL_BYTES;
     // the scan reads up to PREFETCH + 64 · ⌈group · stride / 64⌉ bytes past the row it is at
     const totalBytes = candOffset + rows * 8 + PREFETCH + SCAN_GROUP * stride4 + 64;
@@ -276,12 +281,13 @@ export class NibbleRows {
     this.infoOffset = infoOffset;
     this.q16Offset = q16Offset;
     this.paramsOffset = paramsOffset;
+    this.paramBlocks = paramBlocks;
     this.candOffset = candOffset;
     const info = new Float32Array(buffer, infoOffset, rows * 2);
     this.info = info;
     this.q16 = new Int16Array(buffer, q16Offset, blocks * 32);
     this.signSums = new Int32Array(buffer, sumsOffset, signBytes * 256);
-    for (let block = 0; block < 2; block++) {
+    for (let block = 0; block < paramBlocks; block++) {
       const view = new DataView(buffer, paramsOffset + block * PARAMS_BYTES, PARAMS_BYTES);
       view.setInt32(16, signsOffset, true);
       view.setInt32(20, sumsOffset, true);
@@ -386,10 +392,10 @@ export class NibbleRows {
         for (let b = 0; b < m; b++) sums[t + m + b] = sums[t + b] + v; // values with top bit `bit`
       }
     }
-    for (let block = 0; block < 2; block++) {
-      const view = new DataView(this.buffer as ArrayBuffer, this.paramsOffset + block * PARAMS_BYTES, PARAMS_BYTES);
-      view.setInt32(8, 15 * sum, true);
-      view.setInt32(28, sum, true);
+    const params = new Int32Array(this.buffer as ArrayBuffer, this.paramsOffset, (this.paramBlocks * PARAMS_BYTES) / 4);
+    for (let p = 0; p < params.length; p += PARAMS_BYTES / 4) {
+      params[p + 2] = 15 * sum;
+      params[p + 7] = sum;
     }
     // |exact − a| ≤ e_r·‖q‖ + ‖4-bit row‖·‖f‖ ≤ e_r + (1 + maxError)·‖f‖ (‖row‖ = 1, ‖q‖ ≤ 1);
     // SLACK covers the float32 roundings of a and of the stored a'
@@ -397,7 +403,7 @@ export class NibbleRows {
   }
 
   /** The arguments of the fused scan of rows `[from, to)` with parameter block `block` (set here: threshold `t`, first row). */
-  private scanArgs(from: number, to: number, block: 0 | 1, t: number): number[] {
+  private scanArgs(from: number, to: number, block: number, t: number): number[] {
     const p = this.paramsOffset + PARAMS_BYTES * block;
     const view = new DataView(this.buffer as ArrayBuffer, p, 16);
     view.setFloat32(0, t, true);
@@ -430,8 +436,7 @@ export class NibbleRows {
     const refine = this.refine as Float32Array;
     const candRows = new Int32Array(buffer, this.candOffset, limit * 2);
     const candA = new Float32Array(buffer, this.candOffset, limit * 2);
-    const params = new Int32Array(buffer, this.paramsOffset, (2 * PARAMS_BYTES) / 4);
-    const workerCount = PARAMS_BYTES / 4 + 1;
+    const params = new Int32Array(buffer, this.paramsOffset, (this.paramBlocks * PARAMS_BYTES) / 4);
     // A scan of rows [from, …) writes its pairs (row, refined score a') from cand + 8·from:
     // (rows[2i], a'[2i + 1]) for i in [from, from + count). `runs` lists [from, count] of the pairs to look at.
     const runs: [number, number][] = [];
@@ -448,12 +453,7 @@ export class NibbleRows {
     const m = k + PROBE_EXTRA;
     const best: number[] = [];
     const raiseTau = (): number => {
-      const picked: number[] = [];
-      for (const [from, count] of runs) {
-        const idx = bestPairsStrided(candRows, candA, from, count, m, exclude);
-        for (const i of idx) picked.push(i);
-      }
-      for (const s of picked.map(exactScore)) if (s === s) best.push(s); // a NaN score (a row with NaN/∞) is never returned: kept, it broke the sort and τ
+      for (const s of bestPairs(candRows, candA, runs, m, exclude).map(exactScore)) if (s === s) best.push(s); // a NaN score (a row with NaN/∞) is never returned: kept, it broke the sort and τ
       best.sort((x, y) => y - x);
       best.length = Math.min(best.length, k);
       return best.length === k && best[k - 1] === best[k - 1] ? best[k - 1] : -Infinity;
@@ -463,22 +463,25 @@ export class NibbleRows {
     scan(...(this.scanArgs(0, probe, 0, -Infinity) as Scan4Args));
     runs.push([0, params[1]]);
     let tau = raiseTau();
-    // (B) the rest, pairs kept where a + e and a' + e' reach τ − g
+    // (B) the rest in chunks, pairs kept where a + e and a' + e' reach τ − g
     this.lastScanThreads = 1;
     if (probe < limit) {
       // f32 threshold: 1e-6 below τ − g covers its rounding to float32 (|τ| ≤ 1)
       const t = tau - g - 1e-6;
-      const mid = probe + Math.floor((limit - probe) * OWN_SHARE);
-      const ownArgs = this.scanArgs(probe, mid, 0, t) as Scan4Args;
-      const workerArgs = this.scanArgs(mid, limit, 1, t) as Scan4Args;
-      if (limit - probe >= 2 * this.probeRows && this.parallel?.runFused(workerArgs, () => scan(...ownArgs))) {
+      const rest = limit - probe;
+      const chunkRows = Math.min(CHUNK_ROWS, Math.ceil(rest / MIN_CHUNKS));
+      const chunks = Math.ceil(rest / chunkRows);
+      const lastRows = rest - (chunks - 1) * chunkRows;
+      for (let c = chunks - 1; c >= 0; c--) this.scanArgs(probe + c * chunkRows, probe + (c + 1) * chunkRows, 1 + c, t);
+      const args = this.scanArgs(probe, probe + chunkRows, 1, t);
+      const steps = [chunkRows * this.stride4, 0, 0, chunkRows * 8, chunkRows * 8, PARAMS_BYTES];
+      if (rest >= 2 * this.probeRows && this.parallel?.runChunked(args, steps, chunks, lastRows)) {
         this.lastScanThreads = 2;
       } else {
-        scan(...ownArgs);
-        scan(...workerArgs);
+        runChunks(scan, args, steps, chunks, lastRows);
       }
       runs.length = 0;
-      runs.push([probe, params[1]], [mid, params[workerCount]]);
+      for (let c = 0; c < chunks; c++) runs.push([probe + c * chunkRows, params[(1 + c) * (PARAMS_BYTES / 4) + 1]]);
       // (C) the best candidates by a' raise τ
       tau = Math.max(tau, raiseTau());
       runs.unshift([0, probe]);
@@ -500,25 +503,27 @@ export class NibbleRows {
   }
 }
 
-/** `bestPairs` over pairs stored at `[2i, 2i + 1]` for `i` in `[from, from + count)`; returns their rows. */
-function bestPairsStrided(rows: Int32Array, approx: Float32Array, from: number, count: number, m: number, exclude: ReadonlySet<number>): number[] {
+/** The rows of the `m` best pairs by a' of `runs` (pairs at `[2i, 2i + 1]` for `i` in `[from, from + count)`), best first, outside `exclude`. */
+function bestPairs(rows: Int32Array, approx: Float32Array, runs: readonly [number, number][], m: number, exclude: ReadonlySet<number>): number[] {
   const idx: number[] = [];
   const val: number[] = [];
   let threshold = -Infinity;
-  for (let i = from; i < from + count; i++) {
-    const a = approx[2 * i + 1];
-    if (!(a > threshold) && !(idx.length < m && a === a)) continue;
-    const r = rows[2 * i];
-    if (a !== a || (exclude.size > 0 && exclude.has(r))) continue;
-    let p = idx.length;
-    while (p > 0 && val[p - 1] < a) p--;
-    idx.splice(p, 0, r);
-    val.splice(p, 0, a);
-    if (idx.length > m) {
-      idx.pop();
-      val.pop();
+  for (const [from, count] of runs) {
+    for (let i = from; i < from + count; i++) {
+      const a = approx[2 * i + 1];
+      if (!(a > threshold) && !(idx.length < m && a === a)) continue;
+      const r = rows[2 * i];
+      if (a !== a || (exclude.size > 0 && exclude.has(r))) continue;
+      let p = idx.length;
+      while (p > 0 && val[p - 1] < a) p--;
+      idx.splice(p, 0, r);
+      val.splice(p, 0, a);
+      if (idx.length > m) {
+        idx.pop();
+        val.pop();
+      }
+      if (idx.length === m) threshold = val[m - 1];
     }
-    if (idx.length === m) threshold = val[m - 1];
   }
   return idx;
 }

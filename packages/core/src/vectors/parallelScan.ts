@@ -28,14 +28,18 @@ import { Worker } from "node:worker_threads";
 export const PARALLEL_MIN_ROWS = 1 << 17;
 
 /** Bytes of the control block a shared index reserves (after its other regions, 8-byte aligned). */
-export const CONTROL_BYTES = 64;
+export const CONTROL_BYTES = 128;
 
 // Int32 slots of the control block.
 const SEQ = 0; // the request number the worker waits on (1, 2, …; -1 wakes it to leave)
 const DONE = 1; // the last request the worker finished
 const READY = 2; // the attachment the worker serves (its epoch), minus it if it failed, 0 while starting
 const EPOCH = 3; // the current attachment; a worker loop of another one leaves
-const ARGS = 4; // the six arguments of the worker's kernel call
+const ARGS = 4; // the six arguments of the worker's kernel call (of chunk 0 in a chunked request)
+const STEPS = 10; // a chunked request: what each argument grows by from one chunk to the next
+const CHUNKS = 16; // its number of chunks (0: one call with ARGS)
+const LAST_ROWS = 17; // the second argument (a row count) of its last chunk
+const NEXT = 18; // the next chunk to take (Atomics.add by both threads)
 const SLOTS = CONTROL_BYTES / 4;
 
 /** How long the caller waits for the worker's half before scanning it itself. */
@@ -52,7 +56,8 @@ export interface ScanLayout {
 
 /**
  * The worker: instantiate the module on the memory it is sent, then serve requests until
- * detached: one call of the index's kernel with the six arguments of the control block.
+ * detached: one call of the index's kernel with the six arguments of the control block, or, for
+ * a chunked request, calls for the chunks it takes until none is left.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
@@ -77,8 +82,14 @@ parentPort.on("message", ({ memory, module, control, epoch, layout }) => {
     if (seq === seen || seq < 0) continue;
     seen = seq;
     const a = ${ARGS};
+    const s = ${STEPS};
+    const chunks = ctl[${CHUNKS}];
     try {
-      kernel(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5]);
+      if (chunks === 0) kernel(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5]);
+      for (let c = chunks === 0 ? chunks : Atomics.add(ctl, ${NEXT}, 1); c < chunks; c = Atomics.add(ctl, ${NEXT}, 1)) {
+        const rows = c === chunks - 1 ? ctl[${LAST_ROWS}] : ctl[a + 1] + c * ctl[s + 1];
+        kernel(ctl[a] + c * ctl[s], rows, ctl[a + 2] + c * ctl[s + 2], ctl[a + 3] + c * ctl[s + 3], ctl[a + 4] + c * ctl[s + 4], ctl[a + 5] + c * ctl[s + 5]);
+      }
     } catch {
       Atomics.store(ctl, ${READY}, -epoch);
     }
@@ -87,6 +98,17 @@ parentPort.on("message", ({ memory, module, control, epoch, layout }) => {
   }
 });
 `;
+
+/** Chunk `c` of a chunked request (see `ParallelScan.runChunked`), on this thread. */
+function runChunk(kernel: KernelFn, args: readonly number[], steps: readonly number[], chunks: number, lastRows: number, c: number): void {
+  const rows = c === chunks - 1 ? lastRows : args[1] + c * steps[1];
+  kernel(args[0] + c * steps[0], rows, args[2] + c * steps[2], args[3] + c * steps[3], args[4] + c * steps[4], args[5] + c * steps[5]);
+}
+
+/** Every chunk of a chunked request (see `ParallelScan.runChunked`), on this thread. */
+export function runChunks(kernel: KernelFn, args: readonly number[], steps: readonly number[], chunks: number, lastRows: number): void {
+  for (let c = 0; c < chunks; c++) runChunk(kernel, args, steps, chunks, lastRows, c);
+}
 
 let worker: Worker | undefined;
 let attached: ParallelScan | undefined;
@@ -170,6 +192,7 @@ export class ParallelScan {
     this.seq = (this.seq % 0x7ffffffe) + 1;
     const seq = this.seq;
     for (let i = 0; i < 6; i++) ctl[ARGS + i] = workerArgs[i];
+    ctl[CHUNKS] = 0;
     Atomics.store(ctl, SEQ, seq);
     Atomics.notify(ctl, SEQ);
     own();
@@ -183,6 +206,47 @@ export class ParallelScan {
     this.detach();
     const a = workerArgs;
     this.kernel(a[0], a[1], a[2], a[3], a[4], a[5]); // a late write of the worker stores the same bytes
+    return true;
+  }
+
+  /**
+   * Runs the kernel over `chunks` chunks on both threads, each taking the next chunk left until
+   * none is: so neither waits for the other longer than one chunk, however the machine schedules
+   * them. Chunk c's arguments are `args[i] + c · steps[i]`, except that the last chunk's second
+   * argument (its row count) is `lastRows`. Returns true once every chunk is done, or false,
+   * having run nothing, when the worker is not ready (it is started or attached then) or threads
+   * are switched off (then run them with `runChunks` on this thread). A worker that stalls or
+   * fails: every chunk is run again here, and threads are off for this index from then on.
+   */
+  runChunked(args: readonly number[], steps: readonly number[], chunks: number, lastRows: number): boolean {
+    if (this.broken || !threadsAvailable()) return false;
+    if (attached !== this) {
+      this.attach();
+      return false;
+    }
+    const ctl = this.control;
+    if (Atomics.load(ctl, READY) !== this.epoch) return false;
+    this.seq = (this.seq % 0x7ffffffe) + 1;
+    const seq = this.seq;
+    for (let i = 0; i < 6; i++) {
+      ctl[ARGS + i] = args[i];
+      ctl[STEPS + i] = steps[i];
+    }
+    ctl[CHUNKS] = chunks;
+    ctl[LAST_ROWS] = lastRows;
+    Atomics.store(ctl, NEXT, 0);
+    Atomics.store(ctl, SEQ, seq);
+    Atomics.notify(ctl, SEQ);
+    for (let c = Atomics.add(ctl, NEXT, 1); c < chunks; c = Atomics.add(ctl, NEXT, 1)) runChunk(this.kernel, args, steps, chunks, lastRows, c);
+    let done = Atomics.load(ctl, DONE);
+    while (done !== seq) {
+      if (Atomics.wait(ctl, DONE, done, STALL_MS) === "timed-out") break;
+      done = Atomics.load(ctl, DONE);
+    }
+    if (done === seq && Atomics.load(ctl, READY) === this.epoch) return true;
+    this.broken = true;
+    this.detach();
+    runChunks(this.kernel, args, steps, chunks, lastRows); // a late write of the worker stores the same bytes
     return true;
   }
 
