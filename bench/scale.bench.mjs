@@ -355,7 +355,9 @@ print(json.dumps({"fromfileMs": statistics.median(ts), "mostSimilarMs": statisti
     rows.push({ case: `reload binary cache ${ROWS / 1e6}M × ${DIM} (ref: numpy fromfile, same bytes)${reload.failed ? " FAILED" : ""}`, ours: reload.reloadMs ?? null, reference: np?.fromfileMs ?? null, target: "≤ 2000 ms", met: !reload.failed && reload.reloadMs <= 2000 });
     rows.push({ case: "  first reload in a fresh process", ours: reload.firstMs ?? null });
     rows.push({ case: `mostSimilar(word, topn 10) over ${ROWS / 1e6}M × ${DIM}, warm${reload.simd ? " (wasm SIMD)" : ""} (ref: torch mv + topk)`, ours: reload.mostSimilarMs ?? null, reference: np?.mostSimilarMs ?? null, target: "≤ 60 ms", met: !reload.failed && reload.mostSimilarMs <= 60 });
-    rows.push({ case: "  the same, CPU time of each process (both scan threads; load-independent)", ours: reload.mostSimilarCpuMs ?? null, reference: np?.mostSimilarCpuMs ?? null, target: "≤ 60 ms", met: !reload.failed && reload.mostSimilarCpuMs <= 60 });
+    // the sum over both scan threads is the query's cost, not its latency: no target (the issue's is the wall time above;
+    // the load-independent check of it is the per-thread estimate below)
+    rows.push({ case: "  the same, CPU time of each process (both scan threads added)", ours: reload.mostSimilarCpuMs ?? null, reference: np?.mostSimilarCpuMs ?? null });
     rows.push({ case: "  the same, CPU time of the calling thread", ours: reload.mostSimilarCallerCpuMs ?? null });
     rows.push({ case: "  the same, CPU time of the scan worker thread", ours: reload.mostSimilarWorkerCpuMs ?? null });
     rows.push({ case: "  the same, idle-machine estimate: max CPU time per thread", ours: reload.mostSimilarIdleEstimateMs ?? null, target: "≤ 60 ms", met: !reload.failed && reload.mostSimilarIdleEstimateMs <= 60 });
