@@ -1,4 +1,4 @@
-// The scan worker (parallelScan.runFused) through the int8 scan of mostSimilarCosmul
+// The scan worker: runChunked (the 4-bit scan of mostSimilar, here with the int8 kernel), and runFused through the int8 scan of mostSimilarCosmul
 // (QuantizedRows.approxScores): scores bit-identical to one thread, the worker attached to one
 // index at a time, the one-thread fallbacks (not ready yet, EMBEDLAB_THREADS=1, small tables, a
 // stopped worker, a worker that cannot serve), and a worker that never keeps the process alive.
@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildSync } from "esbuild";
 import { QuantizedRows, dots8Bytes } from "../../../packages/core/src/vectors/QuantizedRows";
-import { CONTROL_BYTES, ParallelScan, stopScanWorker } from "../../../packages/core/src/vectors/parallelScan";
+import { CONTROL_BYTES, ParallelScan, runChunks, stopScanWorker } from "../../../packages/core/src/vectors/parallelScan";
 import { gaussTable as table, rng, unitQuery as query, tempDir } from "./helpers";
 
 afterAll(async () => {
@@ -135,6 +135,48 @@ describe("QuantizedRows.approxScores on two threads (runFused with dots8)", () =
     expect(scan.runFused([0, 0, 16, 0, 0, 0], () => ran++)).toBe(false);
     expect(ran).toBe(0);
     expect(new Int32Array(memory.buffer, 1024, CONTROL_BYTES / 4)[2]).toBeLessThan(0); // READY: minus the epoch
+    scan.detach();
+  });
+
+  it("runChunked: both threads take chunks until none is left; every chunk runs once, the last with its own row count", async () => {
+    const module = new WebAssembly.Module(dots8Bytes(true));
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const dots8 = new WebAssembly.Instance(module, { env: { mem: memory } }).exports.dots8 as (...args: number[]) => void;
+    // 1000 rows of 16 int8 values, an int16 query, a scale per row, a score per row
+    const n = 1000;
+    const [MAT, Q16, INV, OUT, CONTROL] = [0, 16384, 16448, 20480, 28672];
+    const g = rng(5);
+    new Int8Array(memory.buffer, MAT, n * 16).forEach((_, i, a) => (a[i] = Math.floor(g() * 256) - 128));
+    new Int16Array(memory.buffer, Q16, 16).forEach((_, i, a) => (a[i] = Math.floor(g() * 65536) - 32768));
+    new Float32Array(memory.buffer, INV, n).forEach((_, i, a) => (a[i] = g()));
+    const out = new Float32Array(memory.buffer, OUT, n);
+    dots8(MAT, n, 16, Q16, INV, OUT); // one call: the reference
+    const want = bits(out);
+    out.fill(0);
+    const scan = new ParallelScan(memory, module, dots8, CONTROL, { fused: "dots8" });
+    const [chunkRows, chunks, lastRows] = [40, 26, 0]; // 25 chunks of 40 rows, then an empty one
+    const args = [MAT, chunkRows, 16, Q16, INV, OUT];
+    const steps = [chunkRows * 16, 0, 0, 0, chunkRows * 4, chunkRows * 4];
+    expect(scan.runChunked(args, steps, chunks, lastRows)).toBe(false); // not attached yet: nothing ran
+    expect(bits(out).every((b) => b === 0)).toBe(true);
+    expect(await scan.ready()).toBe(true);
+    // past the last row: a last chunk scanned with the others' row count would write here
+    const guard = new Float32Array(memory.buffer, OUT + n * 4, 64);
+    // repeated: which thread takes the last chunk varies from run to run
+    for (let rep = 0; rep < 40; rep++) {
+      for (const [size, count, last] of [[chunkRows, chunks, lastRows], [36, 28, 28], [8, 125, 8]]) {
+        out.fill(0);
+        expect(scan.runChunked([MAT, size, 16, Q16, INV, OUT], [size * 16, 0, 0, 0, size * 4, size * 4], count, last)).toBe(true);
+        expect(bits(out)).toEqual(want);
+        expect(guard.every((v) => v === 0)).toBe(true);
+        // each thread's last take finds no chunk left: both took part
+        expect(new Int32Array(memory.buffer, CONTROL, CONTROL_BYTES / 4)[18]).toBe(count + 2);
+      }
+    }
+    // one thread: the same chunks in order
+    out.fill(0);
+    runChunks(dots8, [MAT, 36, 16, Q16, INV, OUT], [36 * 16, 0, 0, 0, 36 * 4, 36 * 4], 28, 28);
+    expect(bits(out)).toEqual(want);
     scan.detach();
   });
 
