@@ -32,8 +32,8 @@ const PROBE_EXTRA = 32;
 /**
  * Rows of one chunk of the scan (B) at most. Both threads take the next chunk left until none is
  * (`ParallelScan.runChunked`), so neither waits for the other longer than a chunk (~0.5 ms of
- * scan). A fixed even split left one thread waiting 10–20 ms for the other in some processes
- * (at 2M × 300 the same rows took one thread 34 ms and the other 53).
+ * scan). A fixed even split left one thread waiting ~11 ms for the other in some processes
+ * (at 2M × 300 the same number of rows took one thread 42 ms and the other 53).
  */
 const CHUNK_ROWS = 1 << 14;
 /** Chunks of (B) at least, so that small tables (tests) share them too. */
